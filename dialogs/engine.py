@@ -1,0 +1,298 @@
+"""Take one message from a resident, update the dialog and say what to reply.
+
+`Dialog.handle()` reads commands (help, back, start again, change ...), reads answers with
+`dialogs.fields`, stores them on the `DialogModel` and sends events to `IntakeDialog`, which
+chooses the next question. Nothing here touches the network, a database or a web framework.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+from dialogs import texts
+from dialogs.answers import check_your_answers
+from dialogs.answers import find_change_target
+from dialogs.fields import FIELDS
+from dialogs.fields import Field
+from dialogs.machine import IntakeDialog
+from dialogs.model import MAX_INCIDENTS
+from dialogs.model import DialogModel
+from dialogs.model import contact_conflict
+from dialogs.parsing import Invalid
+from dialogs.parsing import format_date
+from dialogs.parsing import simplify
+from dialogs.policy import Policy
+
+FINAL_STATES = {"submitted", "no_consent", "no_victim_consent"}
+_HELP = {"help", "help me", "?", "info", "what", "i need help", "how does this work"}
+_BACK = {"back", "go back", "previous", "undo", "back please"}
+_RESTART = {"start again", "restart", "start over", "begin again", "reset", "start from scratch"}
+_DANGER = re.compile(r"\b(in danger|emergency|help me now|being attacked|going to kill|suicid)")
+
+
+@dataclass
+class Reply:
+    """What the bot says back, and what it expects next."""
+
+    messages: list[str]
+    expects: dict[str, Any] | None
+    done: bool = False
+    submitted: bool = False
+
+
+@dataclass
+class Dialog:
+    """One conversation's dialog: a model restored from storage plus the policy it runs under."""
+
+    policy: Policy
+    model: DialogModel = field(default_factory=DialogModel)
+    channel: str = "web"
+
+    def __post_init__(self) -> None:
+        if self.model.state is None:
+            self.model.ask_other_reporters = self.policy.has_community_route
+        self.machine = IntakeDialog(model=self.model)
+
+    @property
+    def state(self) -> str:
+        """The id of the current state (a question name, or an end state)."""
+        return str(self.model.state)
+
+    @property
+    def done(self) -> bool:
+        """True when the conversation has ended (sent, or stopped at consent)."""
+        return self.state in FINAL_STATES
+
+    def start(self) -> Reply:
+        """The welcome and the first question."""
+        return self._ask([*texts.welcome(self.policy)])
+
+    def resume(self) -> Reply:
+        """Repeat the current question, for a resident who comes back."""
+        return self._ask(["Welcome back. Here is where you left off."])
+
+    def handle(self, text: str, today: dt.date) -> Reply:
+        """Process one message from the resident."""
+        if self.done:
+            return Reply([texts.ended(self.state, None, self.policy)], None, done=True)
+        words = simplify(text)
+        if self.model.pending == "restart":
+            return self._confirm_restart(words)
+        command = self._command(words)
+        if command is not None:
+            return command
+        if self.state == "confirm":
+            return self._at_confirm(words)
+        spec = FIELDS[self.state]
+        if _DANGER.search(words) and spec.kind != "text":
+            return self._ask([texts.SAFETY])
+        try:
+            value = self._read(spec, text, words, today)
+        except Invalid as problem:
+            return self._ask([str(problem)], repeat=True)
+        said = self._store(spec, value)
+        if spec.kind == "text" and _DANGER.search(words):
+            said.append(texts.SAFETY)
+        self._advance("answered")
+        if self.state == "no_consent":
+            return Reply([texts.no_consent(self.policy)], None, done=True)
+        if self.state == "no_victim_consent":
+            return Reply([texts.no_victim_consent(self.policy)], None, done=True)
+        return self._ask(said)
+
+    # -- commands -------------------------------------------------------------------------
+
+    def _command(self, words: str) -> Reply | None:
+        if words in _HELP:
+            return self._ask([self._help()])
+        if words in _BACK:
+            return self._back()
+        if words in _RESTART:
+            self.model.pending = "restart"
+            return Reply(
+                ["This will delete your answers and start again. Are you sure? Type yes or no."],
+                self.expects(),
+            )
+        if words.startswith("change ") and self.state != "confirm":
+            return self._ask(
+                [
+                    "You can change any answer when we check your answers at the end. "
+                    "To go back one question, type back."
+                ]
+            )
+        return None
+
+    def _help(self) -> str:
+        spec = FIELDS.get(self.state)
+        specific = spec.help.format(max=MAX_INCIDENTS) + " " if spec and spec.help else ""
+        if self.state == "confirm":
+            specific = "Type yes to send your request, or change and what to change. "
+        return specific + texts.commands_help(self.policy)
+
+    def _back(self) -> Reply:
+        if not self.model.history:
+            return self._ask(["This is the first question."])
+        state, incident = self.model.history.pop()
+        self.model.incident = incident if incident is not None else self.model.incident
+        # Back jumps to a question already asked, wherever the path came from, so it sets the
+        # state directly (python-statemachine's documented low-level setter) instead of
+        # declaring a transition between every pair of questions.
+        self.machine.current_state_value = state
+        self.model.reviewing = False
+        return self._ask([])
+
+    def _confirm_restart(self, words: str) -> Reply:
+        self.model.pending = None
+        if words in {"yes", "y", "yeah", "yes please", "1", "ok", "start again"}:
+            fresh = DialogModel(ask_other_reporters=self.policy.has_community_route)
+            self.model.__dict__.update(fresh.__dict__)
+            self.machine.current_state_value = "consent"
+            return self._ask(["Your answers have been deleted. Let's start again."])
+        return self._ask(["OK, your answers are kept."])
+
+    # -- check your answers ---------------------------------------------------------------
+
+    def _at_confirm(self, words: str) -> Reply:
+        if words in {"yes", "y", "send", "submit", "confirm", "yes send", "yes please", "1"}:
+            self._advance("submit")
+            return Reply([], None, done=True, submitted=True)
+        if words.startswith(("add incident", "add another", "another incident")):
+            return self._add_incident()
+        remove = re.match(r"^(remove|delete) incident (\d+)$", words)
+        if remove:
+            return self._remove_incident(int(remove.group(2)))
+        if words.startswith("change"):
+            return self._change(words.removeprefix("change").strip())
+        return self._ask(
+            [
+                "Type yes to send your request. To change something, type change and what "
+                "it is, for example change phone or change incident 1 date."
+            ],
+            repeat=False,
+        )
+
+    def _change(self, what: str) -> Reply:
+        target = find_change_target(what, self.model)
+        if isinstance(target, str):
+            return self._ask([target], repeat=False)
+        name, incident = target
+        self.model.history.append(["confirm", None])
+        if incident is not None:
+            self.model.incident = incident
+        self.model.reviewing = True
+        self._advance("change", wanted=name)
+        return self._ask([])
+
+    def _add_incident(self) -> Reply:
+        if len(self.model.incidents) >= MAX_INCIDENTS:
+            return self._ask([f"You can tell us about up to {MAX_INCIDENTS} incidents."])
+        self.model.history.append(["confirm", None])
+        self.model.incident = len(self.model.incidents)
+        self.model.reviewing = True
+        self._advance("change", wanted="incident_date")
+        return self._ask([])
+
+    def _remove_incident(self, number: int) -> Reply:
+        if not 1 <= number <= len(self.model.incidents):
+            return self._ask([f"There is no incident {number}."], repeat=False)
+        if len(self.model.incidents) == 1:
+            return self._ask(["You need to tell us about at least one incident."], repeat=False)
+        del self.model.incidents[number - 1]
+        self.model.incident = min(self.model.incident, len(self.model.incidents) - 1)
+        # History entries point into the incident list, so they are no longer safe to follow.
+        self.model.history = [h for h in self.model.history if h[1] is None]
+        return self._ask([f"Incident {number} has been removed."])
+
+    # -- answers ---------------------------------------------------------------------------
+
+    def _optional_now(self, spec: Field) -> bool:
+        if spec.name == "email":
+            return bool(self.model.answers.get("phone"))
+        return spec.optional
+
+    def _read(self, spec: Field, text: str, words: str, today: dt.date) -> Any:
+        if spec.skip_words and words in spec.skip_words:
+            if self._optional_now(spec):
+                return None
+            if spec.name == "email":
+                raise Invalid(
+                    "We need a phone number or an email address to contact you. Type your "
+                    "email address, or type back to give a phone number."
+                )
+        value = spec.parse(text, today)
+        incident = self.model.current_incident if spec.per_incident else {}
+        if spec.name == "incident_date" and value and incident.get("report_date"):
+            if value > dt.date.fromisoformat(incident["report_date"]):
+                raise Invalid(
+                    "The incident cannot be after you first reported it, on "
+                    f"{format_date(dt.date.fromisoformat(incident['report_date']))}. "
+                    "Check the date and try again."
+                )
+        if spec.name == "report_date" and value and incident.get("incident_date"):
+            happened = dt.date.fromisoformat(incident["incident_date"])
+            if value < happened:
+                raise Invalid(
+                    f"You cannot have reported it before it happened, on {format_date(happened)}."
+                    " Check the date and try again, or type not sure."
+                )
+        if spec.name == "contact_preference":
+            problem = contact_conflict({**self.model.answers, spec.name: value})
+            if problem:
+                raise Invalid(f"{problem} Choose another way, or type back to add it.")
+        return value
+
+    def _store(self, spec: Field, value: Any) -> list[str]:
+        """Keep an answer and say what was understood where that helps (dates)."""
+        self.model.history.append([self.state, self.model.incident if spec.per_incident else None])
+        if isinstance(value, dt.date):
+            stored: Any = value.isoformat()
+        else:
+            stored = value
+        if spec.per_incident:
+            self.model.current_incident[spec.name] = stored
+            if spec.name == "another_incident" and value is False:
+                del self.model.incidents[self.model.incident + 1 :]
+        else:
+            self.model.answers[spec.name] = stored
+        if spec.kind == "date":
+            return [f"Thanks. I have {format_date(value)}." if value else "Thanks. I have noted "
+                    "that you are not sure of the date."]  # fmt: skip
+        return []
+
+    def _advance(self, event: str, **kwargs: Any) -> None:
+        self.machine.send(event, **kwargs)
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def _ask(self, said: list[str], repeat: bool = True) -> Reply:
+        """Reply with what was said, then the current question (or the answers to check)."""
+        if self.state == "confirm":
+            body = said + check_your_answers(self.model, self.policy)
+            return Reply(body, self.expects())
+        spec = FIELDS[self.state]
+        return Reply([*said, self._prompt(spec)] if repeat else said, self.expects())
+
+    def _prompt(self, spec: Field) -> str:
+        victim = self.model.answers.get("victim_name") or "the person"
+        text = spec.prompt.format(n=self.model.incident + 1, victim=victim)
+        if spec.kind in {"choice", "multi_choice"}:
+            options = "\n".join(f"{n}. {c.label}" for n, c in enumerate(spec.choices, start=1))
+            text = f"{text}\n{options}"
+        return text
+
+    def expects(self) -> dict[str, Any] | None:
+        """The contract's `expects` object for the current question, or None when ended."""
+        if self.done:
+            return None
+        spec = FIELDS[self.state]
+        return {
+            "field": spec.name,
+            "kind": spec.kind,
+            "optional": self._optional_now(spec),
+            "choices": [{"value": c.value, "label": c.label} for c in spec.choices],
+            "incident": self.model.incident + 1 if spec.per_incident else None,
+        }

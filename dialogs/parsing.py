@@ -1,0 +1,294 @@
+"""Turn what a resident types into clean values, or a plain-English reason it could not be read.
+
+Every parser is pure: it takes the text (and "today" where dates are involved) and returns a
+`Parsed` value or raises `Invalid` with a message that says what is wanted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import phonenumbers
+from email_validator import EmailNotValidError
+from email_validator import validate_email
+
+MAX_TEXT = 3000
+"""Longest free-text answer we keep; longer answers are refused with a clear message."""
+
+UNKNOWN = "unknown"
+"""Stored for a date the resident does not know."""
+
+
+class Invalid(ValueError):
+    """An answer that could not be accepted; the message is shown to the resident."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a choice question."""
+
+    value: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+_SPACES = re.compile(r"[ \t]+")
+
+
+def clean_text(text: str) -> str:
+    """Normalise Unicode, drop control characters and squeeze spaces; keep line breaks."""
+    text = unicodedata.normalize("NFC", text)
+    text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line).strip()
+
+
+def simplify(text: str) -> str:
+    """Lower-case, straighten quotes and drop punctuation, for matching words and commands."""
+    text = clean_text(text).lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"[^\w\s'/&+-]", " ", text)
+    return _SPACES.sub(" ", text.replace("\n", " ")).strip()
+
+
+def parse_text(text: str, *, what: str, max_length: int = MAX_TEXT) -> str:
+    """Accept any non-empty text up to a length limit."""
+    value = clean_text(text)
+    if not value:
+        raise Invalid(f"Please type {what}.")
+    if len(value) > max_length:
+        raise Invalid(
+            f"That is {len(value):,} characters. Please keep it under {max_length:,}. "
+            "The team can ask you for more detail later."
+        )
+    return value
+
+
+_YES = {
+    "yes", "y", "yeah", "yep", "yup", "ye", "yes please", "ok", "okay", "sure", "i agree",
+    "agree", "agreed", "i do", "correct", "true", "they do", "they have", "it was", "i consent",
+    "that's right", "thats right", "right", "aye", "of course", "definitely",
+}  # fmt: skip
+_NO = {
+    "no", "n", "nope", "nah", "no thanks", "no thank you", "i don't", "i do not", "i dont",
+    "false", "disagree", "i disagree", "they don't", "they do not", "not", "none", "it wasn't",
+    "it was not", "no it wasn't", "no more", "that's all", "thats all", "that is all", "done",
+    "finished", "no more incidents",
+}  # fmt: skip
+
+
+def parse_yes_no(text: str) -> bool:
+    """Read yes or no, by word, number (1 yes, 2 no) or common synonym."""
+    words = simplify(text)
+    if words in _YES or words == "1":
+        return True
+    if words in _NO or words == "2":
+        return False
+    first = words.split(" ", 1)[0] if words else ""
+    if first in {"yes", "yeah", "yep", "y"}:
+        return True
+    if first in {"no", "nope", "nah", "n"}:
+        return False
+    raise Invalid("Please answer yes or no.")
+
+
+def _matches(choice: Choice, words: str, number: int) -> bool:
+    if words.isdigit():
+        return int(words) == number
+    names = {choice.value.replace("_", " "), choice.value, simplify(choice.label), *choice.synonyms}
+    return words in names
+
+
+def parse_choice(text: str, choices: Sequence[Choice]) -> str:
+    """Read one choice by its number, value, label or an obvious synonym."""
+    words = simplify(text)
+    words = re.sub(r"^(the|my|a|an|by|via|i'm|i am) ", "", words)
+    for number, choice in enumerate(choices, start=1):
+        if _matches(choice, words, number):
+            return choice.value
+    options = ", ".join(f"{n} for {c.label.lower()}" for n, c in enumerate(choices, start=1))
+    raise Invalid(f"Please choose one option. Type {options}.")
+
+
+_SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bplus\b)\s*")
+
+
+def parse_multi_choice(text: str, choices: Sequence[Choice]) -> list[str]:
+    """Read one or more choices separated by commas or 'and', keeping the listed order."""
+    words = simplify(text)
+    if words in {"all", "all of them", "all of the above"}:
+        return [c.value for c in choices]
+    parts = [p for p in _SPLIT.split(words) if p]
+    if len(parts) == 1 and " " in parts[0] and all(p.isdigit() for p in parts[0].split()):
+        parts = parts[0].split()
+    picked: set[str] = set()
+    for part in parts:
+        try:
+            picked.add(parse_choice(part, choices))
+        except Invalid:
+            options = ", ".join(f"{n} {c.label.lower()}" for n, c in enumerate(choices, start=1))
+            raise Invalid(
+                f"I did not understand \"{part[:40]}\". Choose one or more of: {options}. "
+                "Separate them with commas, for example 1, 2."
+            ) from None
+    if not picked:
+        raise Invalid("Please choose at least one option.")
+    return [c.value for c in choices if c.value in picked]
+
+
+_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+
+
+def parse_postcode(text: str) -> str:
+    """Normalise a UK postcode to the 'SW1A 1AA' form."""
+    compact = re.sub(r"[^A-Za-z0-9]", "", text).upper()
+    match = _POSTCODE.match(compact)
+    if not match:
+        raise Invalid("Please enter a full UK postcode, for example SW1A 1AA.")
+    return f"{match.group(1)} {match.group(2)}"
+
+
+def parse_phone(text: str, region: str = "GB") -> str:
+    """Read a phone number (UK by default) and return it in E.164 form."""
+    raw = clean_text(text)
+    if not re.search(r"\d", raw):
+        raise Invalid("Please enter a phone number using digits, for example 07700 900123.")
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        raise Invalid("That does not look like a phone number. Try 07123 456789.") from None
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason == phonenumbers.ValidationResult.TOO_SHORT:
+        raise Invalid("That phone number is too short. Check it and try again.")
+    if reason == phonenumbers.ValidationResult.TOO_LONG:
+        raise Invalid("That phone number is too long. Check it and try again.")
+    if not phonenumbers.is_valid_number(number):
+        raise Invalid("That is not a valid phone number. Check it and try again.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def parse_email(text: str) -> str:
+    """Check the form of an email address without any network lookup; return it normalised."""
+    raw = clean_text(text)
+    if "@" not in raw:
+        raise Invalid("Please enter an email address, like name@example.com.")
+    try:
+        return validate_email(raw, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise Invalid(
+            "That email address is not quite right. Check it and try again, "
+            "like name@example.com."
+        ) from None
+
+
+_WORD_NUMBERS = {
+    "none": 0, "no": 0, "nobody": 0, "no one": 0, "zero": 0, "one": 1, "two": 2, "three": 3,
+    "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+}  # fmt: skip
+
+
+def parse_count(text: str, *, maximum: int = 10000) -> int:
+    """Read a whole number of people, in digits or words."""
+    words = simplify(text)
+    words = re.sub(r"\b(people|persons|others|other|neighbours|about|around|roughly)\b", "", words)
+    words = words.strip()
+    if words in _WORD_NUMBERS:
+        return _WORD_NUMBERS[words]
+    match = re.fullmatch(r"(\d{1,6})\+?", words)
+    if not match or int(match.group(1)) > maximum:
+        raise Invalid("Please type a number, for example 4. Type 0 if nobody else has.")
+    return int(match.group(1))
+
+
+_UNKNOWN_DATE = re.compile(
+    r"^(i )?(don'?t|do not|dont|can'?t|cannot|do ?n't) (know|remember|recall)|^(not sure|unsure|"
+    r"unknown|no idea|dunno|idk|don't know|dont know|forgot|can't remember|not known)\b"
+)
+_FUTURE_WORDS = re.compile(r"\b(tomorrow|next (week|month|year)|in \d+ (days?|weeks?|months?|years?))\b")
+
+
+def is_unknown(text: str) -> bool:
+    """True when the resident says they do not know (a date, for example)."""
+    return bool(_UNKNOWN_DATE.search(simplify(text)))
+
+
+def parse_date(text: str, today: dt.date, *, allow_unknown: bool = True) -> dt.date | None:
+    """Read a date as a UK resident writes it: day first, words and relative phrases allowed.
+
+    Returns None for "I don't know" when allowed. Never returns a future date.
+    """
+    if allow_unknown and is_unknown(text):
+        return None
+    words = simplify(text)
+    if not words:
+        raise Invalid("Please type a date, for example 14 March 2026 or 3 weeks ago.")
+    if _FUTURE_WORDS.search(words):
+        raise Invalid("The date must be today or in the past.")
+    result = _dateparser(today).get_date_data(words)
+    if result.date_obj is None:
+        raise Invalid(
+            "I could not read that as a date. Try 14 March 2026, 14/03/2026 or 3 weeks ago. "
+            "If you do not know, type not sure."
+        )
+    if result.period in {"month", "year"} and not re.search(r"\b(ago|last)\b", words):
+        raise Invalid(
+            "Please tell me the day as well, for example 14 March 2026. "
+            "If you do not know the exact day, type not sure."
+        )
+    value: dt.date = result.date_obj.date()
+    if value > today:
+        raise Invalid("The date must be today or in the past.")
+    if value.year < 1990:
+        raise Invalid("Please check the year and try again.")
+    return value
+
+
+_PARSERS: dict[dt.date, Any] = {}
+
+
+def _dateparser(today: dt.date) -> Any:
+    """A day-first English date parser anchored at `today` (one per day, reused)."""
+    parser = _PARSERS.get(today)
+    if parser is None:
+        from dateparser.date import DateDataParser
+
+        # Language fixed to English: guessing costs 20 ms a call and 40 MB (performance notes).
+        parser = DateDataParser(
+            languages=["en"],
+            settings={
+                "DATE_ORDER": "DMY",
+                "PREFER_DATES_FROM": "past",
+                "PREFER_DAY_OF_MONTH": "first",
+                "RELATIVE_BASE": dt.datetime.combine(today, dt.time(12, 0)),
+                "RETURN_TIME_AS_PERIOD": False,
+            },
+        )
+        _PARSERS.clear()
+        _PARSERS[today] = parser
+    return parser
+
+
+def warm_up() -> None:
+    """Load dateparser's data now, so the first resident does not wait for it."""
+    parse_date("1 March 2020", dt.date(2020, 3, 2))
+
+
+def format_date(value: dt.date | None) -> str:
+    """A date the way GOV.UK writes it: 14 March 2026 (or 'not known')."""
+    if value is None:
+        return "not known"
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def join_labels(labels: Iterable[str]) -> str:
+    """Join words as a person would: 'a, b and c'."""
+    items = list(labels)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
