@@ -1,0 +1,186 @@
+"""The `casereview` command: serve, worker, chat, screen and migrate (contract section 6)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger("casereview")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    parser = argparse.ArgumentParser(prog="casereview", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="the web service and the delivery worker")
+    serve.add_argument("--no-worker", action="store_true", help="do not run the delivery worker")
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)))
+    worker = commands.add_parser("worker", help="deliver queued email only")
+    worker.add_argument("--once", action="store_true", help="deliver what is due, then stop")
+    commands.add_parser("chat", help="talk to the bot in the terminal")
+    commands.add_parser("migrate", help="create or update the database tables")
+    screen = commands.add_parser("screen", help="print the screening block for an intake record")
+    screen.add_argument("file", help="an intake record (JSON)")
+    screen.add_argument("--policy", default=None, help="a bundled policy name or a file path")
+    screen.add_argument("--as-of", default=None, help="the request date, YYYY-MM-DD")
+    args = parser.parse_args(argv)
+    handlers = {
+        "serve": _serve,
+        "worker": _worker,
+        "chat": _chat,
+        "migrate": _migrate,
+        "screen": _screen,
+    }
+    return handlers[args.command](args)
+
+
+def _screen(args: argparse.Namespace) -> int:
+    """Screen a record file; exit 2 with a clear message for bad input."""
+    from dialogs.policy import PolicyError
+    from dialogs.policy import load_policy
+    from dialogs.screening import ScreeningInputError
+    from dialogs.screening import screen
+
+    def fail(message: str) -> int:
+        print(f"casereview screen: {message}", file=sys.stderr)
+        return 2
+
+    try:
+        policy = load_policy(args.policy or os.environ.get("CASEREVIEW_POLICY", "default"))
+    except PolicyError as exc:
+        return fail(str(exc))
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
+    except ValueError:
+        return fail(f"--as-of must be a date written YYYY-MM-DD, not {args.as_of!r}")
+    try:
+        record = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return fail(f"no such file: {args.file}")
+    except (OSError, UnicodeDecodeError) as exc:
+        return fail(f"cannot read {args.file}: {exc}")
+    except json.JSONDecodeError as exc:
+        return fail(f"{args.file} is not valid JSON: {exc}")
+    if not isinstance(record, dict):
+        return fail("the file must hold one intake record (a JSON object)")
+    try:
+        result = screen(record, policy, as_of)
+    except ScreeningInputError as exc:
+        return fail(f"{args.file}: {exc}")
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from bot import config
+    from bot.db import migrate
+
+    settings = config.load()
+    migrate(settings["DATABASE_URL"])
+    print(f"database is up to date ({_safe_url(settings['DATABASE_URL'])})")
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    """A database URL with any password hidden, for printing."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from bot import create_app
+    from bot import deliverer
+
+    app = create_app()
+    worker = deliverer(app)
+    if args.once:
+        counts = worker.run_once()
+        logger.info("delivery round: %s", counts)
+        return 0
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    worker.run_forever(stop, app.config["OUTBOX_POLL_SECONDS"])
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Gunicorn with sync workers, plus the delivery worker as a child process."""
+    from gunicorn.app.base import BaseApplication
+
+    from bot import config
+    from bot import create_app
+    from bot.db import migrate
+    from dialogs.parsing import warm_up
+
+    settings = config.load()
+    migrate(settings["DATABASE_URL"])
+    warm_up()
+    app = create_app()
+    worker_process: subprocess.Popen[bytes] | None = None
+    if not args.no_worker:
+        command = [sys.executable, "-m", "bot.cli", "worker"]
+        worker_process = subprocess.Popen(command)
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{settings['HOST']}:{settings['PORT']}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("accesslog", None)
+
+        def load(self) -> Any:
+            return app
+
+    logger.info("serving on http://%s:%s", settings["HOST"], settings["PORT"])
+    try:
+        Server().run()
+    finally:
+        if worker_process is not None:
+            worker_process.terminate()
+            worker_process.wait(timeout=10)
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    """A conversation in the terminal, stored and delivered like any other."""
+    from bot import config
+    from bot import create_app
+    from bot import deliverer
+    from bot.conversation import Conversations
+    from bot.db import migrate
+
+    logging.basicConfig(level=logging.WARNING)
+    migrate(config.load()["DATABASE_URL"])
+    app = create_app()
+    service: Conversations = app.extensions["casereview.conversations"]
+    turn = service.start("terminal")
+    while True:
+        for message in turn.messages:
+            print(f"\nbot> {message}")
+        if turn.done:
+            break
+        try:
+            text = input("\nyou> ")
+        except (EOFError, KeyboardInterrupt):
+            print("\nBye. Your answers are saved for now, but nothing has been sent.")
+            return 0
+        turn = service.post(turn.session_id, text)
+    if turn.reference:
+        counts = deliverer(app).run_once()
+        print(f"\n(delivery: {counts['sent']} sent, {counts['retry']} to retry)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""Configuration from the environment (contract section 1). Every setting has a working default."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+DEFAULT_INSTANCE = Path.cwd() / "instance"
+
+
+def _int(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = env.get(key)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{key} must be a whole number, not {raw!r}") from None
+
+
+def _float(env: Mapping[str, str], key: str, default: float) -> float:
+    raw = env.get(key)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"{key} must be a number, not {raw!r}") from None
+
+
+def instance_path(env: Mapping[str, str] | None = None) -> Path:
+    """Where the SQLite file, the secret key and the mail drop folder live."""
+    env = os.environ if env is None else env
+    return Path(env.get("CASEREVIEW_INSTANCE") or DEFAULT_INSTANCE).resolve()
+
+
+def database_url(env: Mapping[str, str], folder: Path) -> str:
+    """DATABASE_URL, with Heroku's old 'postgres://' alias and psycopg 3 as the driver."""
+    url = env.get("DATABASE_URL") or f"sqlite:///{folder / 'casereview.sqlite3'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def secret_key(env: Mapping[str, str], folder: Path) -> str:
+    """SECRET_KEY, or one generated once and kept (readable by its owner only) in the instance."""
+    if env.get("SECRET_KEY"):
+        return env["SECRET_KEY"]
+    path = folder / "secret_key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """All settings, read once, as a mapping for Flask's `app.config`."""
+    env = os.environ if env is None else env
+    folder = instance_path(env)
+    folder.mkdir(parents=True, exist_ok=True)
+    return {
+        "INSTANCE_PATH": str(folder),
+        "HOST": env.get("HOST", "127.0.0.1"),
+        "PORT": _int(env, "PORT", 5000),
+        "DATABASE_URL": database_url(env, folder),
+        "CASEREVIEW_POLICY": env.get("CASEREVIEW_POLICY", "default"),
+        # Where completed requests go; the policy file names the inbox when this is unset.
+        "TEAM_EMAIL": env.get("TEAM_EMAIL") or None,
+        "TEAM_SMS": env.get("TEAM_SMS") or None,
+        "SMTP_HOST": env.get("SMTP_HOST") or None,
+        "SMTP_PORT": _int(env, "SMTP_PORT", 0) or None,
+        "SMTP_USERNAME": env.get("SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
+        "SMTP_SECURITY": (env.get("SMTP_SECURITY") or "none").lower(),
+        "SMTP_TIMEOUT": _float(env, "SMTP_TIMEOUT", 20.0),
+        "MAIL_FROM": env.get("MAIL_FROM") or "ASB case review <casereview@localhost>",
+        # With no SMTP_HOST, email is written here as .eml files.
+        "MAIL_DROP_DIR": env.get("MAIL_DROP_DIR") or str(folder / "maildrop"),
+        "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID") or None,
+        "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN") or None,
+        "TWILIO_FROM_NUMBER": env.get("TWILIO_FROM_NUMBER") or None,
+        "NOTIFY_API_KEY": env.get("NOTIFY_API_KEY") or None,
+        "PUBLIC_URL": env.get("PUBLIC_URL") or None,
+        "SECRET_KEY": secret_key(env, folder),
+        # A web conversation nobody has touched for this long expires.
+        "SESSION_TTL_HOURS": _float(env, "SESSION_TTL_HOURS", 24.0),
+        # Outbox: attempts before a message is marked failed, and the first retry delay.
+        "OUTBOX_MAX_ATTEMPTS": _int(env, "OUTBOX_MAX_ATTEMPTS", 8),
+        "OUTBOX_RETRY_SECONDS": _float(env, "OUTBOX_RETRY_SECONDS", 30.0),
+        "OUTBOX_POLL_SECONDS": _float(env, "OUTBOX_POLL_SECONDS", 2.0),
+        # Largest request body accepted (bytes); bigger gets 413.
+        "MAX_CONTENT_LENGTH": _int(env, "MAX_BODY_BYTES", 64 * 1024),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
+    }

@@ -1,0 +1,215 @@
+"""Run one turn of a conversation: load, lock, handle, save, and on submission queue delivery.
+
+Each turn is one database transaction, so any server can take any turn, and two turns sent at
+once to the same conversation run one after the other (the row is locked for the turn).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import make_msgid
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection
+from sqlalchemy import Engine
+from sqlalchemy.engine import RowMapping
+
+from bot import store
+from dialogs import texts
+from dialogs.engine import Dialog
+from dialogs.engine import Reply
+from dialogs.model import DialogModel
+from dialogs.policy import Policy
+from dialogs.record import answers_to_record
+from dialogs.record import complete_record
+
+logger = logging.getLogger(__name__)
+LONDON = ZoneInfo("Europe/London")
+
+
+def utcnow() -> dt.datetime:
+    """Now, as naive UTC (how times are stored)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class NotFound(LookupError):
+    """No conversation with that id."""
+
+
+class Expired(LookupError):
+    """The conversation was idle for longer than the configured time."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The contract's turn object."""
+
+    session_id: str
+    messages: list[str]
+    expects: dict[str, Any] | None
+    done: bool
+    reference: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON body of the API response."""
+        return {
+            "session_id": self.session_id,
+            "messages": [{"text": m} for m in self.messages],
+            "expects": self.expects,
+            "done": self.done,
+            "reference": self.reference,
+        }
+
+
+@dataclass
+class Conversations:
+    """The conversation service used by the web API, the terminal chat and (later) SMS."""
+
+    engine: Engine
+    policy: Policy
+    team_email: str
+    mail_domain: str
+    ttl: dt.timedelta
+    clock: Callable[[], dt.datetime] = utcnow
+
+    def start(self, channel: str) -> Turn:
+        """Open a new conversation and return the welcome turn."""
+        dialog = Dialog(self.policy, channel=channel)
+        reply = dialog.start()
+        transcript = [{"from": "bot", "text": m} for m in reply.messages]
+        with self.engine.begin() as conn:
+            conversation_id = store.create_conversation(
+                conn,
+                channel=channel,
+                state=dialog.state,
+                data=dialog.model.to_dict(),
+                transcript=transcript,
+                now=self.clock(),
+            )
+        logger.info("conversation started id=%s channel=%s", conversation_id[:8], channel)
+        return Turn(conversation_id, reply.messages, reply.expects, False, None)
+
+    def post(self, conversation_id: str, text: str) -> Turn:
+        """Handle one message from the resident, in one transaction."""
+        now = self.clock()
+        with self.engine.begin() as conn:
+            row = store.lock_conversation(conn, conversation_id)
+            self._check_alive(row, now)
+            assert row is not None
+            dialog = Dialog(self.policy, DialogModel.from_dict(json.loads(row["data"])))
+            before = dialog.state
+            reference = row["reference"]
+            if dialog.done:
+                reply = Reply([texts.ended(dialog.state, reference, self.policy)], None, True)
+            else:
+                reply = dialog.handle(text, self.today(now))
+            if reply.submitted:
+                record = self._submit(conn, row, dialog, now)
+                reference = record["reference"]
+                reply.messages.extend(self._confirmation(record))
+            transcript = json.loads(row["transcript"])
+            transcript.append({"from": "resident", "text": text})
+            transcript += [{"from": "bot", "text": m} for m in reply.messages]
+            status = "submitted" if dialog.state == "submitted" else "ended" if reply.done else "active"
+            store.save_conversation(
+                conn,
+                conversation_id,
+                state=dialog.state,
+                status=status,
+                data=dialog.model.to_dict(),
+                transcript=transcript,
+                now=now,
+                reference=reference,
+            )
+        logger.info(
+            "turn id=%s from=%s to=%s", conversation_id[:8], before, dialog.state
+        )
+        return Turn(conversation_id, reply.messages, reply.expects, reply.done, reference)
+
+    def get(self, conversation_id: str) -> dict[str, Any]:
+        """The transcript and current question, so a reloaded page can resume."""
+        now = self.clock()
+        with self.engine.connect() as conn:
+            row = store.read_conversation(conn, conversation_id)
+        self._check_alive(row, now)
+        assert row is not None
+        dialog = Dialog(self.policy, DialogModel.from_dict(json.loads(row["data"])))
+        return {
+            "session_id": conversation_id,
+            "transcript": json.loads(row["transcript"]),
+            "expects": dialog.expects(),
+            "done": dialog.done,
+            "reference": row["reference"],
+        }
+
+    def today(self, now: dt.datetime) -> dt.date:
+        """The resident's date: today in England and Wales."""
+        return now.replace(tzinfo=dt.UTC).astimezone(LONDON).date()
+
+    def _check_alive(self, row: RowMapping | None, now: dt.datetime) -> None:
+        if row is None:
+            raise NotFound
+        if row["status"] == "active" and now - row["updated_at"] > self.ttl:
+            raise Expired
+
+    def _submit(
+        self, conn: Connection, row: RowMapping, dialog: Dialog, now: dt.datetime
+    ) -> dict[str, Any]:
+        """Store the intake record and queue the team email and acknowledgement, atomically."""
+        record = answers_to_record(dialog.model, channel=row["channel"], policy=self.policy)
+        submitted_at = now.replace(tzinfo=dt.UTC).astimezone(LONDON)
+        record = complete_record(
+            record,
+            reference="pending",
+            submitted_at=submitted_at,
+            as_of=submitted_at.date(),
+            policy=self.policy,
+        )
+        request_id = store.create_request(
+            conn, conversation_id=row["id"], record=record, submitted_at=now
+        )
+        self._queue(conn, request_id, "team_email", "email", self.team_email, now)
+        email = record["applicant"].get("email")
+        if email:
+            self._queue(conn, request_id, "resident_email", "email", email, now)
+        logger.info(
+            "request submitted id=%s request=%s outcome=%s",
+            row["id"][:8],
+            request_id,
+            record["screening"]["outcome"],
+        )
+        return record
+
+    def _queue(
+        self,
+        conn: Connection,
+        request_id: int,
+        purpose: str,
+        channel: str,
+        recipient: str,
+        now: dt.datetime,
+    ) -> None:
+        store.enqueue(
+            conn,
+            request_id=request_id,
+            purpose=purpose,
+            channel=channel,
+            recipient=recipient,
+            message_id=make_msgid(idstring=purpose, domain=self.mail_domain),
+            now=now,
+        )
+
+    def _confirmation(self, record: dict[str, Any]) -> list[str]:
+        preference = record["applicant"]["contact_preference"]
+        return texts.confirmation(
+            record["reference"],
+            record["screening"],
+            dt.date.fromisoformat(record["deadlines"]["acknowledge_by"]),
+            self.policy,
+            texts.CONTACT_WORDS.get(preference, preference),
+        )

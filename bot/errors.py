@@ -1,0 +1,56 @@
+"""Every error the API returns is JSON: {"error": {"code", "message"}}, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from flask import jsonify
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+logger = logging.getLogger(__name__)
+
+_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+}
+
+
+class ApiError(Exception):
+    """An error with an HTTP status, a short code and a message for the client."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+    """The contract's error object."""
+    return {"error": {"code": code, "message": message}}
+
+
+def register(app: Flask) -> None:
+    """Install the JSON error handlers."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(error: ApiError) -> ResponseReturnValue:
+        return jsonify(error_body(error.code, error.message)), error.status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> ResponseReturnValue:
+        status = error.code or 500
+        code = _CODES.get(status, "error")
+        return jsonify(error_body(code, error.description or code)), status
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> ResponseReturnValue:
+        logger.exception("unexpected error: %s", type(error).__name__)
+        body = error_body("server_error", "Something went wrong. Please try again.")
+        return jsonify(body), 500

@@ -1,0 +1,162 @@
+"""All SQL lives here. Each function takes an open Connection inside the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import IntegrityError
+
+from bot.tables import conversations
+from bot.tables import outbox
+from bot.tables import requests
+from dialogs.record import READABLE_ALPHABET
+
+
+def new_conversation_id() -> str:
+    """An unguessable id: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def create_conversation(
+    conn: Connection,
+    *,
+    channel: str,
+    state: str,
+    data: dict[str, Any],
+    transcript: list[dict[str, str]],
+    now: dt.datetime,
+    sender: str | None = None,
+) -> str:
+    """Insert a new conversation and return its id."""
+    conversation_id = new_conversation_id()
+    conn.execute(
+        insert(conversations).values(
+            id=conversation_id,
+            channel=channel,
+            sender=sender,
+            state=state,
+            status="active",
+            data=json.dumps(data),
+            transcript=json.dumps(transcript),
+            turns=0,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    return conversation_id
+
+
+def lock_conversation(conn: Connection, conversation_id: str) -> RowMapping | None:
+    """Read a conversation and lock it until the transaction ends."""
+    query = select(conversations).where(conversations.c.id == conversation_id)
+    if conn.dialect.name != "sqlite":  # SQLite is already locked by BEGIN IMMEDIATE
+        query = query.with_for_update()
+    return conn.execute(query).mappings().first()
+
+
+def read_conversation(conn: Connection, conversation_id: str) -> RowMapping | None:
+    """Read a conversation without locking it."""
+    query = select(conversations).where(conversations.c.id == conversation_id)
+    return conn.execute(query).mappings().first()
+
+
+def save_conversation(
+    conn: Connection,
+    conversation_id: str,
+    *,
+    state: str,
+    status: str,
+    data: dict[str, Any],
+    transcript: list[dict[str, str]],
+    now: dt.datetime,
+    reference: str | None = None,
+) -> None:
+    """Write back a conversation after a turn."""
+    conn.execute(
+        update(conversations)
+        .where(conversations.c.id == conversation_id)
+        .values(
+            state=state,
+            status=status,
+            data=json.dumps(data),
+            transcript=json.dumps(transcript),
+            reference=reference,
+            updated_at=now,
+            turns=conversations.c.turns + 1,
+        )
+    )
+
+
+def new_reference() -> str:
+    """A reference easy to read out: CR- and 8 characters with no look-alikes, e.g. CR-7KXT-9MHA."""
+    chars = "".join(secrets.choice(READABLE_ALPHABET) for _ in range(8))
+    return f"CR-{chars[:4]}-{chars[4:]}"
+
+
+def create_request(
+    conn: Connection,
+    *,
+    conversation_id: str,
+    record: dict[str, Any],
+    submitted_at: dt.datetime,
+) -> int:
+    """Store a submitted request under a fresh unique reference (set in `record`)."""
+    for _ in range(10):
+        record["reference"] = new_reference()
+        try:
+            # A savepoint, so a clash on the unique reference does not abort the turn.
+            with conn.begin_nested():
+                result = conn.execute(
+                    insert(requests).values(
+                        reference=record["reference"],
+                        conversation_id=conversation_id,
+                        submitted_at=submitted_at,
+                        policy=record["policy"],
+                        outcome=record["screening"]["outcome"],
+                        record=json.dumps(record),
+                    )
+                )
+        except IntegrityError:
+            continue
+        assert result.inserted_primary_key is not None
+        return int(result.inserted_primary_key[0])
+    raise RuntimeError("could not find an unused reference")  # 25**8 codes: never in practice
+
+
+def enqueue(
+    conn: Connection,
+    *,
+    request_id: int,
+    purpose: str,
+    channel: str,
+    recipient: str,
+    message_id: str,
+    now: dt.datetime,
+) -> None:
+    """Queue one message for the delivery worker."""
+    conn.execute(
+        insert(outbox).values(
+            request_id=request_id,
+            purpose=purpose,
+            channel=channel,
+            recipient=recipient,
+            message_id=message_id,
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
+
+
+def read_request(conn: Connection, request_id: int) -> RowMapping | None:
+    """One submitted request by id."""
+    return conn.execute(select(requests).where(requests.c.id == request_id)).mappings().first()
