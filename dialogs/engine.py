@@ -31,6 +31,7 @@ FINAL_STATES = {"submitted", "no_consent", "no_victim_consent"}
 _HELP = {"help", "help me", "?", "info", "what", "i need help", "how does this work"}
 _BACK = {"back", "go back", "previous", "undo", "back please"}
 _RESTART = {"start again", "restart", "start over", "begin again", "reset", "start from scratch"}
+NARRATIVE = {"incident_description", "impact", "desired_outcome", "safe_contact"}
 _DANGER = re.compile(r"\b(in danger|emergency|help me now|being attacked|going to kill|suicid)")
 
 
@@ -88,14 +89,14 @@ class Dialog:
         if self.state == "confirm":
             return self._at_confirm(words)
         spec = FIELDS[self.state]
-        if _DANGER.search(words) and spec.kind != "text":
+        if _DANGER.search(words) and spec.name not in NARRATIVE:
             return self._ask([texts.SAFETY])
         try:
             value = self._read(spec, text, words, today)
         except Invalid as problem:
             return self._ask([str(problem)], repeat=True)
         said = self._store(spec, value)
-        if spec.kind == "text" and _DANGER.search(words):
+        if spec.name in NARRATIVE and _DANGER.search(words):
             said.append(texts.SAFETY)
         self._advance("answered")
         if self.state == "no_consent":

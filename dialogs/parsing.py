@@ -107,9 +107,9 @@ def _matches(choice: Choice, words: str, number: int) -> bool:
 def parse_choice(text: str, choices: Sequence[Choice]) -> str:
     """Read one choice by its number, value, label or an obvious synonym."""
     words = simplify(text)
-    words = re.sub(r"^(the|my|a|an|by|via|i'm|i am) ", "", words)
+    short = re.sub(r"^(the|my|a|an|by|via|i'm|i am) ", "", words)
     for number, choice in enumerate(choices, start=1):
-        if _matches(choice, words, number):
+        if _matches(choice, words, number) or _matches(choice, short, number):
             return choice.value
     options = ", ".join(f"{n} for {c.label.lower()}" for n, c in enumerate(choices, start=1))
     raise Invalid(f"Please choose one option. Type {options}.")
@@ -123,7 +123,9 @@ def parse_multi_choice(text: str, choices: Sequence[Choice]) -> list[str]:
     words = simplify(text)
     if words in {"all", "all of them", "all of the above"}:
         return [c.value for c in choices]
-    parts = [p for p in _SPLIT.split(words) if p]
+    # Split before simplifying, which would drop the commas.
+    parts = [simplify(p) for p in _SPLIT.split(clean_text(text).lower())]
+    parts = [p for p in parts if p]
     if len(parts) == 1 and " " in parts[0] and all(p.isdigit() for p in parts[0].split()):
         parts = parts[0].split()
     picked: set[str] = set()
@@ -158,6 +160,8 @@ def parse_phone(text: str, region: str = "GB") -> str:
     raw = clean_text(text)
     if not re.search(r"\d", raw):
         raise Invalid("Please enter a phone number using digits, for example 07700 900123.")
+    if len(re.sub(r"\D", "", raw)) < 7:
+        raise Invalid("That phone number is too short. Check it and try again.")
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:

@@ -196,7 +196,7 @@ def _route_status(
     maybe = sum(j.status == MAYBE for j in judgements)
     need = route.min_incidents
     label = "Individual route" if route.name == "individual" else "Hate route"
-    counted = f"{sure} incident{'s' if sure != 1 else ''} count"
+    counted = f"{sure} incident counts" if sure == 1 else f"{sure} incidents count"
     if route.name == "hate":
         counted += " and the resident says the behaviour was motivated by hate"
     if sure >= need:

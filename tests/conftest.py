@@ -1,0 +1,139 @@
+"""Shared fixtures: policies, a migrated app per test, and a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
+from email import message_from_bytes
+from email import policy as email_policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+from flask.testing import FlaskClient
+
+from bot import create_app
+from bot.db import migrate
+from dialogs.policy import Policy
+from dialogs.policy import load_policy
+
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(scope="session")
+def default_policy() -> Policy:
+    return load_policy("default")
+
+
+@pytest.fixture(scope="session")
+def merseyside_policy() -> Policy:
+    return load_policy("merseyside")
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file, copied for each test (migrating costs more than copying)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    migrate(f"sqlite:///{path}")
+    return path
+
+
+@dataclass
+class Clock:
+    """A clock the test moves by hand (naive UTC)."""
+
+    now: dt.datetime = field(default_factory=lambda: dt.datetime(2026, 11, 22, 10, 0))
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += dt.timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def make_app(tmp_path: Path, template: Path, clock: Clock, **overrides: Any) -> Flask:
+    """An app on its own SQLite copy, with the test clock wired into the services."""
+    database = tmp_path / "casereview.sqlite3"
+    shutil.copy(template, database)
+    settings = {
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{database}",
+        "MAIL_DROP_DIR": str(tmp_path / "maildrop"),
+        "SECRET_KEY": "test",
+        "CASEREVIEW_POLICY": "default",
+        "TEAM_EMAIL": "team@council.example",
+        "MAIL_FROM": "Case review <casereview@council.example>",
+        "SMTP_HOST": None,
+    }
+    settings.update(overrides)
+    app = create_app(settings)
+    app.extensions["casereview.conversations"].clock = clock
+    return app
+
+
+@pytest.fixture
+def app(tmp_path: Path, migrated_template: Path, clock: Clock) -> Flask:
+    return make_app(tmp_path, migrated_template, clock)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class RecordingHandler:
+    """An aiosmtpd handler that keeps every message and can refuse the first few with 451."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.refuse_next = 0
+        self.attempts = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.attempts += 1
+        if self.refuse_next > 0:
+            self.refuse_next -= 1
+            return "451 4.3.0 Try again later"
+        message = message_from_bytes(envelope.content, policy=email_policy.default)
+        assert isinstance(message, EmailMessage)
+        self.messages.append(message)
+        return "250 OK"
+
+
+@dataclass
+class SmtpServer:
+    host: str
+    port: int
+    handler: RecordingHandler
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server on loopback (aiosmtpd), recording what it receives."""
+    handler = RecordingHandler()
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield SmtpServer("127.0.0.1", port, handler)
+    finally:
+        controller.stop()

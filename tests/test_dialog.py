@@ -1,0 +1,336 @@
+"""The dialog on its own: no web app, restored from storage before every turn."""
+
+from __future__ import annotations
+
+import pytest
+
+from dialogs.engine import Dialog
+from dialogs.engine import Reply
+from dialogs.model import MAX_INCIDENTS
+from dialogs.model import DialogModel
+from dialogs.policy import Policy
+from dialogs.record import answers_to_record
+from tests.conftest import TODAY
+from tests.helpers import VICTIM_DETAILS
+from tests.helpers import conversation
+from tests.helpers import incident
+
+
+class Resident:
+    """Talks to a dialog that is saved and restored between turns, as the service does."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.dialog = Dialog(policy)
+        self.first = self.dialog.start()
+        self.last: Reply = self.first
+
+    def say(self, *texts: str) -> Reply:
+        for text in texts:
+            saved = self.dialog.model.to_dict()
+            self.dialog = Dialog(self.policy, DialogModel.from_dict(saved))
+            self.last = self.dialog.handle(text, TODAY)
+        return self.last
+
+    @property
+    def field(self) -> str | None:
+        return self.last.expects["field"] if self.last.expects else None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.last.messages)
+
+
+@pytest.fixture
+def resident(default_policy: Policy) -> Resident:
+    return Resident(default_policy)
+
+
+def test_first_turn_welcomes_mentions_999_and_asks_consent(resident: Resident) -> None:
+    text = "\n".join(resident.first.messages)
+    assert "999" in text
+    assert "0300 123 4567" in text
+    assert resident.first.expects == {
+        "field": "consent",
+        "kind": "yes_no",
+        "optional": False,
+        "choices": [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
+        "incident": None,
+    }
+
+
+def test_victim_path_asks_every_field_in_order_and_submits(resident: Resident) -> None:
+    seen = []
+    for answer in conversation([incident("3 weeks ago", "2 weeks ago")]):
+        seen.append(resident.field)
+        resident.say(answer)
+    assert seen == [
+        "consent", "applicant_role", "name", "address", "postcode", "phone", "email",
+        "contact_preference", "safe_contact", "hate_motivated", "incident_date",
+        "incident_description", "reported_to", "report_date", "report_reference",
+        "another_incident", "impact", "perpetrator_under_18", "desired_outcome",
+    ]  # fmt: skip
+    assert resident.field == "confirm"
+    assert "Jane Smith" in resident.text and "SW1A 1AA" in resident.text
+    reply = resident.say("yes")
+    assert reply.submitted and reply.done and reply.expects is None
+    record = answers_to_record(resident.dialog.model, channel="web", policy=resident.policy)
+    assert record["applicant"]["phone"] == "+447123456789"
+    assert record["applicant"]["postcode"] == "SW1A 1AA"
+    assert record["incidents"] == [
+        {
+            "occurred_on": "2026-11-01",
+            "description": "Loud music and shouting at night",
+            "reported_to": ["police"],
+            "reported_on": "2026-11-08",
+            "reference": None,
+        }
+    ]
+    assert record["victim"] is None
+
+
+def test_representative_path_asks_victim_name_and_consent(resident: Resident) -> None:
+    resident.say("yes", "someone else")
+    assert resident.field == "victim_name"
+    resident.say("Sam Patel")
+    assert resident.field == "victim_consent"
+    assert "Sam Patel" in resident.text
+    resident.say("yes")
+    assert resident.field == "name"
+    answers = conversation([incident("yesterday", "today")])[2:]
+    resident.say(*answers, "yes")
+    record = answers_to_record(resident.dialog.model, channel="web", policy=resident.policy)
+    assert record["applicant"]["role"] == "representative"
+    assert record["victim"] == {"name": "Sam Patel", "consent_confirmed": True}
+
+
+def test_representative_without_victim_agreement_ends_kindly(resident: Resident) -> None:
+    reply = resident.say("yes", "2", "Sam Patel", "no")
+    assert reply.done and reply.expects is None and not reply.submitted
+    assert "agree" in resident.text and "0300 123 4567" in resident.text
+
+
+def test_no_consent_explains_and_gives_phone_route(resident: Resident) -> None:
+    reply = resident.say("no")
+    assert reply.done and reply.expects is None
+    assert "anonymous" in resident.text and "0300 123 4567" in resident.text
+    assert resident.say("yes").done  # a late message gets an answer, not an error
+
+
+def test_hate_path_asks_categories_and_records_them(resident: Resident) -> None:
+    resident.say(*VICTIM_DETAILS, "yes")
+    assert resident.field == "hate_categories"
+    assert resident.last.expects and resident.last.expects["kind"] == "multi_choice"
+    resident.say("racist and religion, 5")
+    assert resident.field == "incident_date"
+    assert resident.dialog.model.answers["hate_categories"] == [
+        "race", "religion", "transgender_identity"
+    ]  # fmt: skip
+
+
+def test_four_incidents_are_numbered_and_kept(resident: Resident) -> None:
+    dates = [("1/10/2026", "2/10/2026"), ("8/10/2026", "9/10/2026"),
+             ("15/10/2026", "16/10/2026"), ("22/10/2026", "23/10/2026")]  # fmt: skip
+    answers = conversation([incident(d, r) for d, r in dates])
+    numbers = []
+    for answer in answers:
+        if resident.field == "incident_date":
+            numbers.append(resident.last.expects["incident"] if resident.last.expects else None)
+        resident.say(answer)
+    assert numbers == [1, 2, 3, 4]
+    assert [i["incident_date"] for i in resident.dialog.model.incidents] == [
+        "2026-10-01", "2026-10-08", "2026-10-15", "2026-10-22"
+    ]  # fmt: skip
+    assert "Incident 4" in resident.text
+
+
+def test_incident_loop_takes_at_least_twenty_incidents(resident: Resident) -> None:
+    answers = [*VICTIM_DETAILS, "no", *incident("1 November 2026", "2 November 2026")]
+    answers += ["yes", *incident("1 November 2026", "2 November 2026")] * (MAX_INCIDENTS - 1)
+    resident.say(*answers)
+    assert len(resident.dialog.model.incidents) == MAX_INCIDENTS >= 20
+    assert resident.field == "impact"  # no offer of a 31st incident
+
+
+def test_change_an_incident_date_from_check_your_answers(resident: Resident) -> None:
+    resident.say(*conversation([incident("1/10/2026", "20/10/2026"),
+                                incident("5/10/2026", "6/10/2026")]))  # fmt: skip
+    assert resident.field == "confirm"
+    resident.say("change incident 2 date")
+    assert resident.field == "incident_date"
+    assert resident.last.expects and resident.last.expects["incident"] == 2
+    resident.say("4/10/2026")
+    assert resident.field == "confirm"
+    assert "4 October 2026" in resident.text
+    assert resident.dialog.model.incidents[1]["incident_date"] == "2026-10-04"
+    assert resident.dialog.model.incidents[0]["incident_date"] == "2026-10-01"
+
+
+def test_changed_incident_date_cannot_be_after_its_report(resident: Resident) -> None:
+    resident.say(*conversation([incident("1/10/2026", "2/10/2026")]))
+    resident.say("change incident 1 date", "5/10/2026")
+    assert resident.field == "incident_date"
+    assert "2 October 2026" in resident.text
+    assert resident.dialog.model.incidents[0]["incident_date"] == "2026-10-01"
+
+
+def test_change_top_level_answer_and_hate_follow_up(resident: Resident) -> None:
+    resident.say(*conversation([incident("1/10/2026", "2/10/2026")]))
+    resident.say("change phone number", "07987 654321")
+    assert resident.field == "confirm"
+    assert resident.dialog.model.answers["phone"] == "+447987654321"
+    resident.say("change hate", "yes")
+    assert resident.field == "hate_categories"  # a new question follows before returning
+    resident.say("disability")
+    assert resident.field == "confirm"
+    resident.say("change the weather")
+    assert resident.field == "confirm"
+    assert "did not understand" in resident.text
+
+
+def test_add_and_remove_incidents_from_check_your_answers(resident: Resident) -> None:
+    resident.say(*conversation([incident("1/10/2026", "2/10/2026")]))
+    resident.say("add incident", *incident("3/10/2026", "4/10/2026"))
+    assert resident.field == "confirm"
+    assert len(resident.dialog.model.incidents) == 2
+    resident.say("remove incident 1")
+    assert [i["incident_date"] for i in resident.dialog.model.incidents] == ["2026-10-03"]
+
+
+def test_back_across_the_incident_loop(resident: Resident) -> None:
+    resident.say(*VICTIM_DETAILS, "no", *incident("1/10/2026", "2/10/2026"), "yes")
+    assert resident.field == "incident_date"
+    assert resident.last.expects and resident.last.expects["incident"] == 2
+    resident.say("back")
+    assert resident.field == "another_incident"
+    assert resident.last.expects and resident.last.expects["incident"] == 1
+    resident.say("back", "back")
+    assert resident.field == "report_date"
+    assert resident.last.expects and resident.last.expects["incident"] == 1
+    resident.say("3/10/2026", "CAD 42", "no")
+    assert resident.field == "impact"
+    assert resident.dialog.model.incidents == [
+        {
+            "incident_date": "2026-10-01",
+            "incident_description": "Loud music and shouting at night",
+            "reported_to": ["police"],
+            "report_date": "2026-10-03",
+            "report_reference": "CAD 42",
+            "another_incident": False,
+        }
+    ]
+
+
+def test_back_at_the_first_question_stays_put(resident: Resident) -> None:
+    resident.say("back")
+    assert resident.field == "consent"
+    assert "first question" in resident.text
+
+
+def test_start_again_asks_first_then_clears_everything(resident: Resident) -> None:
+    resident.say("yes", "1", "Jane Smith", "start again")
+    assert "Are you sure" in resident.text
+    resident.say("no")
+    assert resident.field == "address"
+    assert resident.dialog.model.answers["name"] == "Jane Smith"
+    resident.say("start again", "yes")
+    assert resident.field == "consent"
+    assert resident.dialog.model.answers == {}
+    assert resident.dialog.model.history == []
+
+
+def test_help_is_available_anywhere_and_keeps_the_question(resident: Resident) -> None:
+    resident.say("yes", "1", "Jane Smith")
+    resident.say("help")
+    assert resident.field == "address"
+    assert "999" in resident.text and "back" in resident.text
+
+
+def test_change_before_check_your_answers_explains(resident: Resident) -> None:
+    resident.say("yes", "change name")
+    assert resident.field == "applicant_role"
+    assert "at the end" in resident.text
+
+
+@pytest.mark.parametrize(
+    ("before", "bad", "wanted"),
+    [
+        ([], "perhaps", "yes or no"),
+        (["yes"], "the cat", "Type 1"),
+        (["yes", "1"], "   ", "Please type"),
+        (["yes", "1", "Jane", "1 High St"], "SW1A", "postcode"),
+        (["yes", "1", "Jane", "1 High St", "SW1A 1AA"], "0712", "too short"),
+        (["yes", "1", "Jane", "1 High St", "SW1A 1AA"], "call me", "digits"),
+        (["yes", "1", "Jane", "1 High St", "SW1A 1AA", "skip"], "jane at home", "email"),
+        (["yes", "1", "Jane", "1 High St", "SW1A 1AA", "skip"], "skip", "phone number or an"),
+        (["yes", "1", "Jane", "1 High St", "SW1A 1AA", "skip", "j@example.com"], "sms",
+         "did not give a phone number"),
+        ([*VICTIM_DETAILS, "yes"], "aliens", "I did not understand"),
+        ([*VICTIM_DETAILS, "no"], "tomorrow", "past"),
+        ([*VICTIM_DETAILS, "no"], "31/04/2026", "could not read"),
+        ([*VICTIM_DETAILS, "no"], "March 2026", "day as well"),
+        ([*VICTIM_DETAILS, "no", "10/10/2026", "noise"], "the vicar", "I did not understand"),
+        ([*VICTIM_DETAILS, "no", "10/10/2026", "noise", "police"], "9/10/2026",
+         "before it happened"),
+        ([*VICTIM_DETAILS, "no", *incident("1/10/2026", "2/10/2026"), "no"], "x" * 3001,
+         "under 3,000"),
+    ],
+)  # fmt: skip
+def test_bad_answers_reprompt_and_keep_everything(
+    resident: Resident, before: list[str], bad: str, wanted: str
+) -> None:
+    resident.say(*before)
+    field = resident.field
+    saved = resident.dialog.model.to_dict()
+    resident.say(bad)
+    assert resident.field == field
+    assert wanted in resident.text
+    after = resident.dialog.model.to_dict()
+    assert after["answers"] == saved["answers"]
+    assert after["incidents"] == saved["incidents"]
+
+
+def test_unknown_dates_are_recorded_not_forced(resident: Resident) -> None:
+    resident.say(*VICTIM_DETAILS, "no", "I don't know", "noise", "council", "not sure")
+    assert resident.field == "report_reference"
+    assert resident.dialog.model.incidents[0]["incident_date"] is None
+    assert resident.dialog.model.incidents[0]["report_date"] is None
+
+
+def test_optional_fields_accept_skip(resident: Resident) -> None:
+    resident.say(*conversation([incident("1/10/2026", "2/10/2026")],
+                               tail=("skip", "skip", "skip")))  # fmt: skip
+    answers = resident.dialog.model.answers
+    assert answers["impact"] is None
+    assert answers["perpetrator_under_18"] is None
+    assert answers["desired_outcome"] is None
+    assert answers["safe_contact"] is None
+
+
+def test_choice_answers_by_label_value_number_and_synonym(resident: Resident) -> None:
+    resident.say("yes", "I am asking for someone else")
+    assert resident.dialog.model.answers["applicant_role"] == "representative"
+    for answer, expected in [("text message", "sms"), ("4", "letter"), ("e-mail", "email")]:
+        resident.dialog.model.answers.update(phone="+447123456789", email="a@example.com")
+        resident.dialog.machine.current_state_value = "contact_preference"
+        resident.say(answer)
+        assert resident.dialog.model.answers["contact_preference"] == expected
+
+
+def test_danger_words_get_the_999_message(resident: Resident) -> None:
+    resident.say("yes", "1")
+    reply = resident.say("I am in danger")
+    assert "999" in "\n".join(reply.messages)
+    assert resident.field == "name"
+    assert "name" not in resident.dialog.model.answers
+
+
+def test_community_question_only_where_the_policy_has_that_route(
+    merseyside_policy: Policy,
+) -> None:
+    resident = Resident(merseyside_policy)
+    resident.say(*conversation([incident("1/10/2026", "2/10/2026")], community="4"))
+    assert resident.field == "confirm"
+    assert resident.dialog.model.answers["other_reporters"] == 4
+    record = answers_to_record(resident.dialog.model, channel="web", policy=merseyside_policy)
+    assert record["other_reporters"] == 4
