@@ -65,6 +65,7 @@ def clock() -> Clock:
 
 def make_app(tmp_path: Path, template: Path, clock: Clock, **overrides: Any) -> Flask:
     """An app on its own SQLite copy, with the test clock wired into the services."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     database = tmp_path / "casereview.sqlite3"
     shutil.copy(template, database)
     settings = {
