@@ -97,6 +97,4 @@ def configure_logging(level: str) -> None:
     """One line per event, ids and states only (never what residents type)."""
     root = logging.getLogger()
     if not root.handlers:
-        logging.basicConfig(
-            level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-        )
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")

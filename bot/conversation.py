@@ -115,7 +115,9 @@ class Conversations:
             transcript = json.loads(row["transcript"])
             transcript.append({"from": "resident", "text": text})
             transcript += [{"from": "bot", "text": m} for m in reply.messages]
-            status = "submitted" if dialog.state == "submitted" else "ended" if reply.done else "active"
+            status = (
+                "submitted" if dialog.state == "submitted" else "ended" if reply.done else "active"
+            )
             store.save_conversation(
                 conn,
                 conversation_id,
@@ -126,9 +128,7 @@ class Conversations:
                 now=now,
                 reference=reference,
             )
-        logger.info(
-            "turn id=%s from=%s to=%s", conversation_id[:8], before, dialog.state
-        )
+        logger.info("turn id=%s from=%s to=%s", conversation_id[:8], before, dialog.state)
         return Turn(conversation_id, reply.messages, reply.expects, reply.done, reference)
 
     def get(self, conversation_id: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from dialogs.fields import FIELDS
-from dialogs.fields import INCIDENT_FIELDS
+from dialogs.model import INCIDENT_QUESTIONS
 from dialogs.model import DialogModel
 from dialogs.parsing import format_date
 from dialogs.parsing import simplify
@@ -55,9 +55,9 @@ def _show(name: str, value: Any) -> str:
     if spec.kind == "date":
         return format_date(dt.date.fromisoformat(value))
     if spec.choices:
-        labels = {c.value: c.label for c in spec.choices}
+        labels: dict[str, str] = {c.value: c.label for c in spec.choices}
         values = value if isinstance(value, list) else [value]
-        return ", ".join(labels.get(v, v) for v in values)
+        return ", ".join(labels.get(str(v), str(v)) for v in values)
     return str(value)
 
 
@@ -85,11 +85,15 @@ def check_your_answers(model: DialogModel, policy: Policy) -> list[str]:
     for number, incident in enumerate(model.incidents, start=1):
         lines = [f"Incident {number}"]
         lines += [
-            f"{FIELDS[n].label}: {_show(n, incident[n])}" for n in INCIDENT_FIELDS if n in incident
+            f"{FIELDS[n].label}: {_show(n, incident[n])}"
+            for n in INCIDENT_QUESTIONS
+            if n in incident
         ]
         messages.append("\n".join(lines))
     tail_names = ["other_reporters", "impact", "perpetrator_under_18", "desired_outcome"]
-    tail = [f"{FIELDS[n].label}: {_show(n, model.answers[n])}" for n in tail_names if n in model.answers]
+    tail = [
+        f"{FIELDS[n].label}: {_show(n, model.answers[n])}" for n in tail_names if n in model.answers
+    ]
     if tail:
         messages.append("\n".join(tail))
     messages.append(
@@ -108,8 +112,10 @@ def find_change_target(what: str, model: DialogModel) -> tuple[str, int | None] 
     if incident:
         return _incident_target(words, int(incident.group(1) or incident.group(2)), model)
     for name, synonyms in _TOP_SYNONYMS.items():
-        if words in synonyms or words == name.replace("_", " ") or words == simplify(
-            FIELDS[name].label
+        if (
+            words in synonyms
+            or words == name.replace("_", " ")
+            or words == simplify(FIELDS[name].label)
         ):
             if not model.answered(name) or _hidden(name, model):
                 if name == "hate_categories":
@@ -131,8 +137,10 @@ def _incident_target(words: str, number: int, model: DialogModel) -> tuple[str, 
     rest = re.sub(r"\b(of|for|the|on|in)\b", " ", rest)
     rest = " ".join(rest.split())
     for name, synonyms in _INCIDENT_SYNONYMS:
-        if rest in synonyms or rest == name.replace("_", " ") or rest == simplify(
-            FIELDS[name].label
+        if (
+            rest in synonyms
+            or rest == name.replace("_", " ")
+            or rest == simplify(FIELDS[name].label)
         ):
             return name, number - 1
     return (

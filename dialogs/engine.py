@@ -225,26 +225,31 @@ class Dialog:
                     "email address, or type back to give a phone number."
                 )
         value = spec.parse(text, today)
-        incident = self.model.current_incident if spec.per_incident else {}
-        if spec.name == "incident_date" and value and incident.get("report_date"):
-            if value > dt.date.fromisoformat(incident["report_date"]):
-                raise Invalid(
-                    "The incident cannot be after you first reported it, on "
-                    f"{format_date(dt.date.fromisoformat(incident['report_date']))}. "
-                    "Check the date and try again."
-                )
-        if spec.name == "report_date" and value and incident.get("incident_date"):
-            happened = dt.date.fromisoformat(incident["incident_date"])
-            if value < happened:
-                raise Invalid(
-                    f"You cannot have reported it before it happened, on {format_date(happened)}."
-                    " Check the date and try again, or type not sure."
-                )
+        if spec.kind == "date" and value is not None:
+            self._check_date_order(spec.name, value)
         if spec.name == "contact_preference":
             problem = contact_conflict({**self.model.answers, spec.name: value})
             if problem:
                 raise Invalid(f"{problem} Choose another way, or type back to add it.")
         return value
+
+    def _check_date_order(self, name: str, value: dt.date) -> None:
+        """An incident never happens after its first report."""
+        incident = self.model.current_incident
+        other = incident.get("report_date" if name == "incident_date" else "incident_date")
+        if not other:
+            return
+        other_date = dt.date.fromisoformat(other)
+        if name == "incident_date" and value > other_date:
+            raise Invalid(
+                f"The incident cannot be after you first reported it, on "
+                f"{format_date(other_date)}. Check the date and try again."
+            )
+        if name == "report_date" and value < other_date:
+            raise Invalid(
+                f"You cannot have reported it before it happened, on {format_date(other_date)}."
+                " Check the date and try again, or type not sure."
+            )
 
     def _store(self, spec: Field, value: Any) -> list[str]:
         """Keep an answer and say what was understood where that helps (dates)."""

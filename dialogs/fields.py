@@ -15,14 +15,6 @@ from typing import Any
 from dialogs import parsing
 from dialogs.parsing import Choice
 
-INCIDENT_FIELDS = (
-    "incident_date",
-    "incident_description",
-    "reported_to",
-    "report_date",
-    "report_reference",
-)
-
 ROLE_CHOICES = (
     Choice("victim", "I am the victim", ("victim", "me", "myself", "it's me", "its me", "mine")),
     Choice(
@@ -64,9 +56,16 @@ AGENCY_CHOICES = (
     Choice(
         "housing_provider",
         "Housing provider or social landlord",
-        ("housing", "housing provider", "landlord", "social landlord", "housing association",
-         "housing officer", "registered provider"),
-    ),  # fmt: skip
+        (
+            "housing",
+            "housing provider",
+            "landlord",
+            "social landlord",
+            "housing association",
+            "housing officer",
+            "registered provider",
+        ),
+    ),
     Choice("other", "Someone else", ("other", "someone else", "somebody else", "else")),
 )
 UNDER_18_CHOICES = (
@@ -253,10 +252,18 @@ FIELDS: dict[str, Field] = {
             "Reference number",
             "Incident {n}: did you get a reference or crime number? Type it, or type no.",
             optional=True,
-            skip_words=(*_SKIP, "don't have one", "dont have one", "i don't have one",
-                        "not sure", "don't know", "dont know", "can't remember"),
+            skip_words=(
+                *_SKIP,
+                "don't have one",
+                "dont have one",
+                "i don't have one",
+                "not sure",
+                "don't know",
+                "dont know",
+                "can't remember",
+            ),
             per_incident=True,
-        ),  # fmt: skip
+        ),
         Field(
             "another_incident",
             "yes_no",

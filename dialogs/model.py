@@ -7,6 +7,13 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+INCIDENT_QUESTIONS = (
+    "incident_date",
+    "incident_description",
+    "reported_to",
+    "report_date",
+    "report_reference",
+)
 MAX_INCIDENTS = 30
 """The incident loop accepts this many incidents (the contract asks for at least 20)."""
 
@@ -60,12 +67,7 @@ class DialogModel:
         if not self.incidents:
             missing.append(("incident_date", 0))
         for index, incident in enumerate(self.incidents):
-            missing += [
-                (name, index)
-                for name in ("incident_date", "incident_description", "reported_to")
-                + ("report_date", "report_reference")
-                if name not in incident
-            ]
+            missing += [(name, index) for name in INCIDENT_QUESTIONS if name not in incident]
         tail = ["impact", "perpetrator_under_18", "desired_outcome"]
         if self.ask_other_reporters:
             tail.insert(0, "other_reporters")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,7 +136,7 @@ def parse_multi_choice(text: str, choices: Sequence[Choice]) -> list[str]:
         except Invalid:
             options = ", ".join(f"{n} {c.label.lower()}" for n, c in enumerate(choices, start=1))
             raise Invalid(
-                f"I did not understand \"{part[:40]}\". Choose one or more of: {options}. "
+                f'I did not understand "{part[:40]}". Choose one or more of: {options}. '
                 "Separate them with commas, for example 1, 2."
             ) from None
     if not picked:
@@ -185,8 +186,7 @@ def parse_email(text: str) -> str:
         return validate_email(raw, check_deliverability=False).normalized
     except EmailNotValidError:
         raise Invalid(
-            "That email address is not quite right. Check it and try again, "
-            "like name@example.com."
+            "That email address is not quite right. Check it and try again, like name@example.com."
         ) from None
 
 
@@ -214,7 +214,9 @@ _UNKNOWN_DATE = re.compile(
     r"^(i )?(don'?t|do not|dont|can'?t|cannot|do ?n't) (know|remember|recall)|^(not sure|unsure|"
     r"unknown|no idea|dunno|idk|don't know|dont know|forgot|can't remember|not known)\b"
 )
-_FUTURE_WORDS = re.compile(r"\b(tomorrow|next (week|month|year)|in \d+ (days?|weeks?|months?|years?))\b")
+_FUTURE_WORDS = re.compile(
+    r"\b(tomorrow|next (week|month|year)|in \d+ (days?|weeks?|months?|years?))\b"
+)
 
 
 def is_unknown(text: str) -> bool:

@@ -95,7 +95,10 @@ def sections(record: dict[str, Any], *, youth_offending_team: bool = False) -> l
                 "Victim",
                 [
                     ("Name", victim["name"]),
-                    ("Victim agreed to this request", "Yes" if victim["consent_confirmed"] else "No"),
+                    (
+                        "Victim agreed to this request",
+                        "Yes" if victim["consent_confirmed"] else "No",
+                    ),
                 ],
                 [],
             )

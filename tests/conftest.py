@@ -103,7 +103,7 @@ class RecordingHandler:
         self.refuse_next = 0
         self.attempts = 0
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.attempts += 1
         if self.refuse_next > 0:
             self.refuse_next -= 1

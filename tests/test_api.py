@@ -124,9 +124,7 @@ def test_idle_conversation_expires_with_a_clear_answer(client: FlaskClient, cloc
     assert client.get(f"/api/chat/sessions/{sid}").status_code == 404
 
 
-def test_expiry_time_is_configurable(
-    tmp_path: Path, migrated_template: Path, clock: Clock
-) -> None:
+def test_expiry_time_is_configurable(tmp_path: Path, migrated_template: Path, clock: Clock) -> None:
     app = make_app(tmp_path, migrated_template, clock, SESSION_TTL_HOURS=1)
     client = app.test_client()
     sid = start(client)["session_id"]
@@ -215,7 +213,7 @@ def test_logs_carry_ids_and_states_not_what_residents_type(
 ) -> None:
     caplog.set_level("DEBUG")
     sid = start(client)["session_id"]
-    for answer in conversation([incident("1/10/2026", "2/10/2026")]) + ["yes"]:
+    for answer in [*conversation([incident("1/10/2026", "2/10/2026")]), "yes"]:
         say(client, sid, answer)
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "submitted" in logged

@@ -178,9 +178,10 @@ def test_policy_file_variations() -> None:
     late = rec(OK, OK, inc("2026-10-01", "2026-10-09"))
     assert screen(late, week, AS_OF)["qualifying_incidents"] == 2
     hate_3m = _policy(routes={"hate": {"min_incidents": 1, "lookback": "3 months"}})
-    assert screen(rec(inc("2026-07-01", "2026-07-02"), hate=True), hate_3m, AS_OF)[
-        "outcome"
-    ] == "below_threshold"
+    assert (
+        screen(rec(inc("2026-07-01", "2026-07-02"), hate=True), hate_3m, AS_OF)["outcome"]
+        == "below_threshold"
+    )
     two_with_hate = _policy(routes={"hate": {"min_incidents": 2}})
     assert screen(rec(OK, hate=True), two_with_hate, AS_OF)["outcome"] == "below_threshold"
     assert screen(rec(OK, OK, hate=True), two_with_hate, AS_OF)["routes_met"] == ["hate"]
