@@ -1,0 +1,34 @@
+"""Print the dialog's state diagram (Mermaid), as embedded in README.md.
+
+Run `python -m dialogs.diagram --write` to refresh the README after changing the dialog.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from dialogs.machine import IntakeDialog
+
+START = "<!-- dialog-diagram:start -->"
+END = "<!-- dialog-diagram:end -->"
+
+
+def mermaid() -> str:
+    """The diagram block generated from the state machine."""
+    return f"```mermaid\n{IntakeDialog:mermaid}```"
+
+
+def embed(readme: str) -> str:
+    """README text with the diagram between the markers replaced by the current one."""
+    head, _, rest = readme.partition(START)
+    _, _, tail = rest.partition(END)
+    return f"{head}{START}\n{mermaid()}\n{END}{tail}"
+
+
+if __name__ == "__main__":
+    if "--write" in sys.argv:
+        path = Path(__file__).parent.parent / "README.md"
+        path.write_text(embed(path.read_text()))
+    else:
+        sys.stdout.write(mermaid() + "\n")
