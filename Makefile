@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest install clean chat
+.PHONY: run test lint typecheck pytest install clean chat bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,3 +38,7 @@ chat: $(STAMP)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+
+## Benchmarks (not tests): server time for complete conversations.
+bench: $(STAMP)
+	$(BIN)/python bench/conversation.py

@@ -10,6 +10,7 @@ from dialogs.fields import FIELDS
 from dialogs.model import INCIDENT_QUESTIONS
 from dialogs.model import DialogModel
 from dialogs.parsing import format_date
+from dialogs.parsing import format_phone
 from dialogs.parsing import simplify
 from dialogs.policy import Policy
 
@@ -54,6 +55,8 @@ def _show(name: str, value: Any) -> str:
         return "Yes" if value else "No"
     if spec.kind == "date":
         return format_date(dt.date.fromisoformat(value))
+    if spec.kind == "phone":
+        return format_phone(value)
     if spec.choices:
         labels: dict[str, str] = {c.value: c.label for c in spec.choices}
         values = value if isinstance(value, list) else [value]

@@ -177,6 +177,17 @@ def parse_phone(text: str, region: str = "GB") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def format_phone(e164: str) -> str:
+    """A stored E.164 number as a UK resident writes it (07123 456789), others internationally."""
+    number = phonenumbers.parse(e164, None)
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 44
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
 def parse_email(text: str) -> str:
     """Check the form of an email address without any network lookup; return it normalised."""
     raw = clean_text(text)

@@ -72,6 +72,7 @@ def test_victim_path_asks_every_field_in_order_and_submits(resident: Resident) -
     ]  # fmt: skip
     assert resident.field == "confirm"
     assert "Jane Smith" in resident.text and "SW1A 1AA" in resident.text
+    assert "Phone: 07123 456789" in resident.text
     reply = resident.say("yes")
     assert reply.submitted and reply.done and reply.expects is None
     record = answers_to_record(resident.dialog.model, channel="web", policy=resident.policy)
