@@ -99,9 +99,8 @@ class Conversations:
         now = self.clock()
         with self.engine.begin() as conn:
             row = store.lock_conversation(conn, conversation_id)
-            self._check_alive(row, now)
+            dialog = self._restore(row, now)
             assert row is not None
-            dialog = Dialog(self.policy, DialogModel.from_dict(json.loads(row["data"])))
             before = dialog.state
             reference = row["reference"]
             if dialog.done:
@@ -136,9 +135,8 @@ class Conversations:
         now = self.clock()
         with self.engine.connect() as conn:
             row = store.read_conversation(conn, conversation_id)
-        self._check_alive(row, now)
+        dialog = self._restore(row, now)
         assert row is not None
-        dialog = Dialog(self.policy, DialogModel.from_dict(json.loads(row["data"])))
         return {
             "session_id": conversation_id,
             "transcript": json.loads(row["transcript"]),
@@ -151,11 +149,13 @@ class Conversations:
         """The resident's date: today in England and Wales."""
         return now.replace(tzinfo=dt.UTC).astimezone(LONDON).date()
 
-    def _check_alive(self, row: RowMapping | None, now: dt.datetime) -> None:
+    def _restore(self, row: RowMapping | None, now: dt.datetime) -> Dialog:
+        """The stored dialog, or NotFound / Expired for a missing or idle conversation."""
         if row is None:
             raise NotFound
         if row["status"] == "active" and now - row["updated_at"] > self.ttl:
             raise Expired
+        return Dialog(self.policy, DialogModel.from_dict(json.loads(row["data"])))
 
     def _submit(
         self, conn: Connection, row: RowMapping, dialog: Dialog, now: dt.datetime
