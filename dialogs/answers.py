@@ -11,8 +11,13 @@ from dialogs.model import INCIDENT_QUESTIONS
 from dialogs.model import DialogModel
 from dialogs.parsing import format_date
 from dialogs.parsing import format_phone
+from dialogs.parsing import join_labels
 from dialogs.parsing import simplify
 from dialogs.policy import Policy
+from dialogs.sms import SEGMENT_BUDGET
+from dialogs.sms import render
+from dialogs.sms import septets
+from dialogs.sms import shorten
 
 _TOP_SYNONYMS: dict[str, tuple[str, ...]] = {
     "applicant_role": ("role", "who is asking", "victim or someone else", "who"),
@@ -105,6 +110,77 @@ def check_your_answers(model: DialogModel, policy: Policy) -> list[str]:
         "add incident or remove incident 2."
     )
     return messages
+
+
+SMS_VALUE_LIMIT = 70
+"""Long answers are cut to this many characters when read back by text (all are kept)."""
+_SMS_PAGE_CHARS = 153 * SEGMENT_BUDGET
+
+
+def _sms_footer(part: int, parts: int) -> str:
+    if part < parts:
+        return f"Reply MORE for part {part + 1}, YES to send, or CHANGE and what."
+    return "Reply YES to send, or CHANGE and what, eg CHANGE PHONE."
+
+
+_SHORT_AGENCY = {"housing_provider": "housing provider", "other": "someone else"}
+
+
+def _sms_incident(number: int, incident: dict[str, Any]) -> list[str]:
+    """One incident in two short lines: when and what, then who it was reported to."""
+    when = _show("incident_date", incident.get("incident_date"))
+    what = shorten(str(incident.get("incident_description", "")), SMS_VALUE_LIMIT - 10)
+    lines = [f"Incident {number}: {when}. {what}"]
+    if "reported_to" in incident:
+        agencies = join_labels([_SHORT_AGENCY.get(a, a) for a in incident["reported_to"]])
+        reported = f"Reported to {agencies}"
+        if "report_date" in incident:
+            reported += f" on {_show('report_date', incident['report_date'])}"
+        if incident.get("report_reference"):
+            reported += f", ref {shorten(incident['report_reference'], 30)}"
+        lines.append(reported)
+    return lines
+
+
+def _sms_lines(model: DialogModel) -> list[str]:
+    """Each answer on one short line, in the order of the web check-your-answers."""
+    lines = [
+        f"{FIELDS[n].label}: {shorten(_show(n, model.answers[n]), SMS_VALUE_LIMIT)}"
+        for n in _top_level_order(model)
+    ]
+    for number, incident in enumerate(model.incidents, start=1):
+        lines += _sms_incident(number, incident)
+    tail = ["other_reporters", "impact", "perpetrator_under_18", "desired_outcome"]
+    lines += [
+        f"{FIELDS[n].label}: {shorten(_show(n, model.answers[n]), SMS_VALUE_LIMIT)}"
+        for n in tail
+        if n in model.answers
+    ]
+    return lines
+
+
+def sms_answer_pages(model: DialogModel) -> list[str]:
+    """Check your answers by text: numbered parts that each fit the SMS segment budget."""
+    lines = _sms_lines(model)
+    # Room left by the longest header and footer a part can have (up to 99 parts).
+    header = len("Check your answers, part 99 of 99:")
+    footer = max(len(_sms_footer(98, 99)), len(_sms_footer(99, 99)))
+    room = _SMS_PAGE_CHARS - header - footer - 2
+    bodies: list[list[str]] = [[]]
+    used = 0
+    for line in lines:
+        cost = septets(render([line])) + 1
+        if bodies[-1] and used + cost > room:
+            bodies.append([])
+            used = 0
+        bodies[-1].append(line)
+        used += cost
+    parts = len(bodies)
+    pages = []
+    for part, body in enumerate(bodies, start=1):
+        header = "Check your answers" + (f", part {part} of {parts}:" if parts > 1 else ":")
+        pages.append(render([header + "\n" + "\n".join(body), _sms_footer(part, parts)]))
+    return pages
 
 
 def find_change_target(what: str, model: DialogModel) -> tuple[str, int | None] | str:

@@ -16,6 +16,7 @@ from typing import Any
 from dialogs import texts
 from dialogs.answers import check_your_answers
 from dialogs.answers import find_change_target
+from dialogs.answers import sms_answer_pages
 from dialogs.fields import FIELDS
 from dialogs.fields import Field
 from dialogs.machine import IntakeDialog
@@ -26,11 +27,17 @@ from dialogs.parsing import Invalid
 from dialogs.parsing import format_date
 from dialogs.parsing import simplify
 from dialogs.policy import Policy
+from dialogs.sms import SEGMENT_BUDGET
+from dialogs.sms import render
+from dialogs.sms import segments
 
 FINAL_STATES = {"submitted", "no_consent", "no_victim_consent"}
 _HELP = {"help", "help me", "?", "info", "what", "i need help", "how does this work"}
 _BACK = {"back", "go back", "previous", "undo", "back please"}
 _RESTART = {"start again", "restart", "start over", "begin again", "reset", "start from scratch"}
+_MORE = {"more", "next", "m", "more please", "next part", "see more", "rest"}
+_CARRY_ON = {"1", "carry on", "continue", "yes", "y", "go on", "resume", "carry on please", "ok"}
+_START_AGAIN = {"2", "start again", "restart", "start over", "new", "begin again", "reset"}
 NARRATIVE = {"incident_description", "impact", "desired_outcome", "safe_contact"}
 _DANGER = re.compile(r"\b(in danger|emergency|help me now|being attacked|going to kill|suicid)")
 
@@ -68,26 +75,39 @@ class Dialog:
         """True when the conversation has ended (sent, or stopped at consent)."""
         return self.state in FINAL_STATES
 
-    def start(self) -> Reply:
-        """The welcome and the first question."""
-        return self._ask([*texts.welcome(self.policy)])
+    @property
+    def sms(self) -> bool:
+        """True when replies go by text message, where every character costs."""
+        return self.channel == "sms"
+
+    def start(self, note: str | None = None) -> Reply:
+        """The welcome and the first question, after `note` when there is something to explain."""
+        return self._ask([*([note] if note else []), *texts.welcome(self.policy, sms=self.sms)])
 
     def resume(self) -> Reply:
         """Repeat the current question, for a resident who comes back."""
         return self._ask(["Welcome back. Here is where you left off."])
+
+    def offer_resume(self) -> Reply:
+        """After a long pause: ask whether to carry on or start again (answered in `handle`)."""
+        self.model.pending = "resume"
+        return Reply([texts.OFFER_RESUME], self.expects())
 
     def handle(self, text: str, today: dt.date) -> Reply:
         """Process one message from the resident."""
         if self.done:
             return Reply([texts.ended(self.state, None, self.policy)], None, done=True)
         words = simplify(text)
+        page, self.model.page = self.model.page, 0
+        if self.model.pending == "resume":
+            return self._answer_resume(words)
         if self.model.pending == "restart":
             return self._confirm_restart(words)
         command = self._command(words)
         if command is not None:
             return command
         if self.state == "confirm":
-            return self._at_confirm(words)
+            return self._at_confirm(words, page)
         spec = FIELDS[self.state]
         if _DANGER.search(words) and spec.name not in NARRATIVE:
             return self._ask([texts.SAFETY])
@@ -99,6 +119,8 @@ class Dialog:
         if spec.name in NARRATIVE and _DANGER.search(words):
             said.append(texts.SAFETY)
         self._advance("answered")
+        if self.sms and spec.name == "consent":
+            said.append(texts.SMS_COMMANDS)
         if self.state == "no_consent":
             return Reply([texts.no_consent(self.policy)], None, done=True)
         if self.state == "no_victim_consent":
@@ -132,7 +154,7 @@ class Dialog:
         specific = spec.help.format(max=MAX_INCIDENTS) + " " if spec and spec.help else ""
         if self.state == "confirm":
             specific = "Type yes to send your request, or change and what to change. "
-        return specific + texts.commands_help(self.policy)
+        return specific + texts.commands_help(self.policy, sms=self.sms)
 
     def _back(self) -> Reply:
         if not self.model.history:
@@ -146,21 +168,37 @@ class Dialog:
         self.model.reviewing = False
         return self._ask([])
 
+    def _answer_resume(self, words: str) -> Reply:
+        self.model.pending = None
+        if words in _CARRY_ON:
+            return self._ask(["OK, here is where you left off."])
+        if words in _START_AGAIN:
+            return self._restart()
+        self.model.pending = "resume"
+        return Reply([texts.OFFER_RESUME_AGAIN], self.expects())
+
+    def _restart(self) -> Reply:
+        fresh = DialogModel(ask_other_reporters=self.policy.has_community_route)
+        self.model.__dict__.update(fresh.__dict__)
+        self.machine.current_state_value = "consent"
+        return self._ask(["Your answers have been deleted. Let's start again."])
+
     def _confirm_restart(self, words: str) -> Reply:
         self.model.pending = None
         if words in {"yes", "y", "yeah", "yes please", "1", "ok", "start again"}:
-            fresh = DialogModel(ask_other_reporters=self.policy.has_community_route)
-            self.model.__dict__.update(fresh.__dict__)
-            self.machine.current_state_value = "consent"
-            return self._ask(["Your answers have been deleted. Let's start again."])
+            return self._restart()
         return self._ask(["OK, your answers are kept."])
 
     # -- check your answers ---------------------------------------------------------------
 
-    def _at_confirm(self, words: str) -> Reply:
+    def _at_confirm(self, words: str, page: int) -> Reply:
         if words in {"yes", "y", "send", "submit", "confirm", "yes send", "yes please", "1"}:
             self._advance("submit")
             return Reply([], None, done=True, submitted=True)
+        if words in _MORE and self.sms:
+            pages = sms_answer_pages(self.model)
+            self.model.page = (page + 1) % len(pages)
+            return self._ask([])
         if words.startswith(("add incident", "add another", "another incident")):
             return self._add_incident()
         remove = re.match(r"^(remove|delete) incident (\d+)$", words)
@@ -277,14 +315,31 @@ class Dialog:
     def _ask(self, said: list[str], repeat: bool = True) -> Reply:
         """Reply with what was said, then the current question (or the answers to check)."""
         if self.state == "confirm":
+            if self.sms:
+                return Reply(self._sms_answers(said), self.expects())
             body = said + check_your_answers(self.model, self.policy)
             return Reply(body, self.expects())
         spec = FIELDS[self.state]
-        return Reply([*said, self._prompt(spec)] if repeat else said, self.expects())
+        if not repeat:
+            return Reply(said, self.expects())
+        prompt = self._prompt(spec)
+        if self.sms and segments(render([*said, prompt])) > SEGMENT_BUDGET:
+            prompt = self._prompt(spec, short=True)  # the same question, fewer words
+        return Reply([*said, prompt], self.expects())
 
-    def _prompt(self, spec: Field) -> str:
+    def _sms_answers(self, said: list[str]) -> list[str]:
+        """A part of check-your-answers by text, or just what was said when both won't fit."""
+        pages = sms_answer_pages(self.model)
+        page = pages[min(self.model.page, len(pages) - 1)]
+        if segments(render([*said, page])) <= SEGMENT_BUDGET:
+            return [*said, page]
+        self.model.page = -1  # so MORE shows part 1
+        return [*said, texts.SMS_AT_CONFIRM]
+
+    def _prompt(self, spec: Field, short: bool = False) -> str:
         victim = self.model.answers.get("victim_name") or "the person"
-        text = spec.prompt.format(n=self.model.incident + 1, victim=victim)
+        wording = spec.short if short and spec.short else spec.prompt
+        text = wording.format(n=self.model.incident + 1, victim=victim)
         if spec.kind in {"choice", "multi_choice"}:
             options = "\n".join(f"{n}. {c.label}" for n, c in enumerate(spec.choices, start=1))
             text = f"{text}\n{options}"

@@ -93,6 +93,8 @@ class Field:
     skip_words: tuple[str, ...] = ()
     hint: str = ""
     help: str = ""
+    short: str = ""
+    """A shorter prompt for a text message that must also carry a re-prompt or help."""
     per_incident: bool = field(default=False)
 
     def parse(self, text: str, today: dt.date) -> Any:
@@ -129,6 +131,7 @@ FIELDS: dict[str, Field] = {
             "so they can review your case together. We cannot do a review anonymously. "
             "Do you agree? Type yes or no.",
             choices=YES_NO_CHOICES,
+            short="Do you agree to share your details? Type yes or no.",
             help="The agencies need to know who you are to look at your case. "
             "Only people working on the review will see your details.",
         ),
@@ -137,6 +140,7 @@ FIELDS: dict[str, Field] = {
             "choice",
             "Who is asking",
             "Are you the victim, or are you asking for someone else?",
+            short="Who is asking?",
             choices=ROLE_CHOICES,
             help="You can ask for a review for yourself, or for someone else if they agree, "
             "for example as a family member, friend, councillor or MP.",
@@ -193,6 +197,7 @@ FIELDS: dict[str, Field] = {
             "Contacting you safely",
             "Is there anything we must know to contact you safely? For example, times to "
             "avoid or not to leave messages. Type no if not.",
+            short="Anything we must know to contact you safely? Type no if not.",
             optional=True,
             skip_words=_SKIP,
         ),
@@ -202,6 +207,7 @@ FIELDS: dict[str, Field] = {
             "Hate crime or hate incident",
             "Do you think the behaviour is because of who you are? For example your race, "
             "religion, sexuality, disability or gender identity. Type yes or no.",
+            short="Is it because of who you are? Type yes or no.",
             choices=YES_NO_CHOICES,
             help="This is called a hate incident or hate crime. It can change how your request "
             "is looked at.",
@@ -211,6 +217,7 @@ FIELDS: dict[str, Field] = {
             "multi_choice",
             "Type of hate",
             "What do you think it is about? You can choose more than one, for example 1, 3.",
+            short="What is it about? Choose one or more, eg 1, 3.",
             choices=HATE_CHOICES,
         ),
         Field(
@@ -219,6 +226,7 @@ FIELDS: dict[str, Field] = {
             "Date it happened",
             "Incident {n}: when did it happen? For example 14/03/2026, 2 weeks ago or "
             "last Friday. Type not sure if you do not know.",
+            short="Incident {n}: when did it happen? Or type not sure.",
             per_incident=True,
             help="Give the date of one incident. You can tell me about more incidents after "
             "this one.",
@@ -237,6 +245,7 @@ FIELDS: dict[str, Field] = {
             "Incident {n}: who did you report it to? You can choose more than one, "
             "for example 1, 2.",
             choices=AGENCY_CHOICES,
+            short="Incident {n}: who did you report it to? Choose one or more.",
             per_incident=True,
         ),
         Field(
@@ -279,6 +288,7 @@ FIELDS: dict[str, Field] = {
             "Other people who reported it",
             "How many other people have complained about this kind of behaviour in the last "
             "6 months, that you know of? Type a number, or skip.",
+            short="How many other people have complained? Type a number, or skip.",
             optional=True,
             skip_words=("skip", "not sure", "don't know", "dont know", "no idea", "unsure"),
         ),
@@ -288,6 +298,7 @@ FIELDS: dict[str, Field] = {
             "Impact on you",
             "How is this affecting you or your household? Include any health needs or "
             "anything that makes you more vulnerable. Type skip if you prefer not to say.",
+            short="How is this affecting you? Type skip if you prefer not to say.",
             optional=True,
             skip_words=_SKIP,
         ),

@@ -29,6 +29,7 @@ class DialogModel:
     history: list[list[Any]] = field(default_factory=list)
     reviewing: bool = False
     pending: str | None = None
+    page: int = 0
     ask_other_reporters: bool = False
 
     def to_dict(self) -> dict[str, Any]:

@@ -112,8 +112,8 @@ def parse_choice(text: str, choices: Sequence[Choice]) -> str:
     for number, choice in enumerate(choices, start=1):
         if _matches(choice, words, number) or _matches(choice, short, number):
             return choice.value
-    options = ", ".join(f"{n} for {c.label.lower()}" for n, c in enumerate(choices, start=1))
-    raise Invalid(f"Please choose one option. Type {options}.")
+    # The question is asked again after this, with its numbered options.
+    raise Invalid("Please choose one of the options. Type its number or its words.")
 
 
 _SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bplus\b)\s*")
@@ -134,9 +134,8 @@ def parse_multi_choice(text: str, choices: Sequence[Choice]) -> list[str]:
         try:
             picked.add(parse_choice(part, choices))
         except Invalid:
-            options = ", ".join(f"{n} {c.label.lower()}" for n, c in enumerate(choices, start=1))
             raise Invalid(
-                f'I did not understand "{part[:40]}". Choose one or more of: {options}. '
+                f'I did not understand "{part[:40]}". Choose one or more of the options. '
                 "Separate them with commas, for example 1, 2."
             ) from None
     if not picked:

@@ -14,8 +14,22 @@ from dialogs.policy import Policy
 SAFETY = "If you are in danger now, call 999. For non-emergencies, call 101."
 
 
-def welcome(policy: Policy) -> list[str]:
-    """The first message of a conversation."""
+SMS_COMMANDS = "Thanks. Text BACK to change your last answer, or HELP at any time."
+OFFER_RESUME = (
+    "Welcome back. You have a request for a case review that is not finished. "
+    "Reply 1 to carry on where you left off, or 2 to start again."
+)
+SMS_AT_CONFIRM = "Reply YES to send your request, MORE to see your answers, or CHANGE and what."
+OFFER_RESUME_AGAIN = "Reply 1 to carry on where you left off, or 2 to start again."
+
+
+def welcome(policy: Policy, sms: bool = False) -> list[str]:
+    """The first message of a conversation (shorter by text, where the question must fit)."""
+    if sms:
+        return [
+            "Hello. I can help you ask for an anti-social behaviour (ASB) case review. "
+            "If you are in danger now, call 999."
+        ]
     return [
         "Hello. I can help you ask for an anti-social behaviour (ASB) case review. "
         "In a review, the council, police, NHS and housing providers look at your case "
@@ -25,8 +39,13 @@ def welcome(policy: Policy) -> list[str]:
     ]
 
 
-def commands_help(policy: Policy) -> str:
+def commands_help(policy: Policy, sms: bool = False) -> str:
     """What the resident can type anywhere."""
+    if sms:
+        return (
+            f"Text BACK to change your last answer. In danger? Call 999. "
+            f"To apply by phone, call {policy.team_phone}."
+        )
     return (
         "Type back to change your last answer, or start again to begin again. "
         f"{SAFETY} To apply by phone, call {policy.team_phone}."
@@ -51,14 +70,28 @@ def no_victim_consent(policy: Policy) -> str:
     )
 
 
-def ended(state: str, reference: str | None, policy: Policy) -> str:
+def ended(state: str, reference: str | None, policy: Policy, sms: bool = False) -> str:
     """Said to a message that arrives after the conversation has ended."""
+    again = "To start a new request, text NEW." if sms else ""
     if state == "submitted" and reference:
         return (
             f"Your request has been sent. Your reference is {reference}. "
-            f"To ask about it, call {policy.team_phone}."
-        )
+            f"To ask about it, call {policy.team_phone}. {again}"
+        ).strip()
+    if sms:
+        return f"This conversation has ended. {again} {SAFETY}"
     return f"This conversation has ended. To start a new request, start a new chat. {SAFETY}"
+
+
+STOPPED = (
+    "You will not get any more texts from us, and your unfinished request has been stopped. "
+    "To start again, text START."
+)
+
+
+def expired_sms(days: int) -> str:
+    """Said before the welcome when an unfinished SMS conversation was too old to carry on."""
+    return f"We deleted your unfinished answers because we had not heard from you for {days} days."
 
 
 def _looking_at(screening: dict[str, Any]) -> str:
@@ -82,14 +115,29 @@ def _looking_at(screening: dict[str, Any]) -> str:
     )
 
 
+_LOOKING_AT_SMS = {
+    "meets_threshold": "From what you told us, your request meets the threshold for a review.",
+    "needs_staff_check": "They will check some details before deciding if there will be a review.",
+    "not_met": "They will look at your case before deciding if there will be a review.",
+}
+
+
 def confirmation(
     reference: str,
     screening: dict[str, Any],
     acknowledge_by: dt.date,
     policy: Policy,
     contact: str,
+    sms: bool = False,
 ) -> list[str]:
     """What the resident hears once the request is sent: reference, what next, by when."""
+    if sms:
+        looking_at = _LOOKING_AT_SMS.get(str(screening.get("outcome")), "")
+        return [
+            f"Request sent. Your reference is {reference}. The {policy.team_name} will contact "
+            f"you by {contact} by {format_date(acknowledge_by)}. {looking_at} To ask about it, "
+            f"call {policy.team_phone}. In danger? Call 999."
+        ]
     return [
         f"Request sent. Your reference is {reference}. Keep it safe.",
         f"The {policy.team_name} will contact you by {contact} by "
@@ -105,3 +153,28 @@ CONTACT_WORDS = {
     "email": "email",
     "letter": "letter",
 }
+
+
+def resident_sms(reference: str, acknowledge_by: dt.date, policy: Policy) -> str:
+    """The resident's acknowledgement by text: reference and what next, no case details."""
+    return (
+        f"We have your request for an ASB case review. Your reference is {reference}. "
+        f"The {policy.team_name} will contact you by {format_date(acknowledge_by)}. "
+        f"To ask about it, call {policy.team_phone}."
+    )
+
+
+_OUTCOME_WORDS = {
+    "meets_threshold": "meets threshold",
+    "needs_staff_check": "needs a staff check",
+    "not_met": "threshold not met",
+}
+
+
+def team_sms(reference: str, outcome: str, acknowledge_by: dt.date) -> str:
+    """The duty phone's alert: no names, addresses or incident details, ever."""
+    return (
+        f"New ASB case review request {reference}. Screening: "
+        f"{_OUTCOME_WORDS.get(outcome, outcome)}. Acknowledge by {format_date(acknowledge_by)}. "
+        "The details are in the team inbox."
+    )

@@ -257,7 +257,7 @@ def test_change_before_check_your_answers_explains(resident: Resident) -> None:
     ("before", "bad", "wanted"),
     [
         ([], "perhaps", "yes or no"),
-        (["yes"], "the cat", "Type 1"),
+        (["yes"], "the cat", "Type its number"),
         (["yes", "1"], "   ", "Please type"),
         (["yes", "1", "Jane", "1 High St"], "SW1A", "postcode"),
         (["yes", "1", "Jane", "1 High St", "SW1A 1AA"], "0712", "too short"),

@@ -1,0 +1,167 @@
+"""Every message the bot can text is GSM-7 and fits two segments (answers to check in parts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from dialogs import texts
+from dialogs.answers import sms_answer_pages
+from dialogs.engine import Dialog
+from dialogs.model import MAX_INCIDENTS
+from dialogs.model import DialogModel
+from dialogs.policy import Policy
+from dialogs.policy import load_policy
+from dialogs.sms import SEGMENT_BUDGET
+from dialogs.sms import is_gsm7
+from dialogs.sms import render
+from dialogs.sms import segments
+from dialogs.sms import to_gsm7
+from tests.conftest import TODAY
+from tests.helpers import VICTIM_DETAILS
+from tests.helpers import conversation
+from tests.helpers import incident
+
+POLICIES = ("default", "merseyside")
+REPRESENTATIVE = ["yes", "2", "Sam Jones", "yes", *VICTIM_DETAILS[2:]]
+# What residents might type at any question: every kind of re-prompt and command.
+PROBES = (
+    "help",
+    "zzz qqq",
+    "back",
+    "change phone",
+    "start again",
+    "",
+    "I am in danger",
+    "x" * 3001,
+    "13/13/2026",
+    "🙂 “quoted” answer — with a dash",
+    "more",
+)
+
+
+def _restore(dialog: Dialog) -> Dialog:
+    return Dialog(dialog.policy, DialogModel.from_dict(dialog.model.to_dict()), channel="sms")
+
+
+def _walk(policy: Policy, answers: list[str]) -> Iterator[tuple[str, Dialog, str]]:
+    """Each state of a conversation in turn: (state, dialog there, reply that led there)."""
+    dialog = Dialog(policy, channel="sms")
+    said = render(dialog.start().messages)
+    yield dialog.state, dialog, said
+    for answer in answers:
+        dialog = _restore(dialog)
+        said = render(dialog.handle(answer, TODAY).messages)
+        yield dialog.state, dialog, said
+
+
+def _scripts() -> Iterator[tuple[str, list[str]]]:
+    many = [incident("2 weeks ago", "1 week ago") for _ in range(3)]
+    yield "victim", conversation([incident("2 weeks ago", "1 week ago")])
+    yield "hate", conversation(many, hate=True)
+    yield "community", conversation(many, community="4")
+    yield "representative", conversation(many, details=REPRESENTATIVE)
+
+
+def _assert_fits(text: str, where: str) -> None:
+    assert text, f"empty reply at {where}"
+    assert is_gsm7(text), f"not GSM-7 at {where}: {text!r}"
+    assert segments(text) <= SEGMENT_BUDGET, f"{segments(text)} segments at {where}: {text!r}"
+
+
+@pytest.mark.parametrize("policy_name", POLICIES)
+def test_every_prompt_and_every_reprompt_fits_two_gsm7_segments(policy_name: str) -> None:
+    policy = load_policy(policy_name)
+    checked = 0
+    for script_name, answers in _scripts():
+        for state, dialog, said in _walk(policy, [*answers, "yes"]):
+            where = f"{policy_name}/{script_name}/{state}"
+            if state == "submitted":
+                continue  # the service adds the confirmation, checked below
+            _assert_fits(said, where)
+            checked += 1
+            if dialog.done:
+                continue
+            for probe in PROBES:
+                reply = _restore(dialog).handle(probe, TODAY)
+                _assert_fits(render(reply.messages), f"{where} after {probe[:20]!r}")
+                checked += 1
+    assert checked > 500
+
+
+@pytest.mark.parametrize("policy_name", POLICIES)
+def test_check_your_answers_comes_in_numbered_parts_that_each_fit(policy_name: str) -> None:
+    policy = load_policy(policy_name)
+    long_story = "They play music and shout at my door every night. " * 60
+    many = [
+        [*incident("2 weeks ago", "1 week ago", to="council, police", ref="CRN 12345/26")[:1],
+         long_story, "council, police, housing", "1 week ago", "CRN 12345/26"]
+        for _ in range(MAX_INCIDENTS)
+    ]  # fmt: skip
+    dialog = Dialog(policy, channel="sms")
+    dialog.start()
+    for answer in conversation(many, hate=True, details=REPRESENTATIVE):
+        dialog = _restore(dialog)
+        dialog.handle(answer, TODAY)
+    assert dialog.state == "confirm"
+    pages = sms_answer_pages(dialog.model)
+    assert len(pages) > 10
+    for number, page in enumerate(pages, start=1):
+        _assert_fits(page, f"part {number}")
+        assert f"part {number} of {len(pages)}" in page
+    # MORE walks through every part in order and wraps round to the first.
+    seen = []
+    for _ in range(len(pages) + 1):
+        dialog = _restore(dialog)
+        seen.append(render(dialog.handle("more", TODAY).messages))
+    assert seen == [*pages[1:], pages[0], pages[1]]
+    # Every answer is there, cut short where long: nothing silently dropped.
+    joined = "\n".join(pages)
+    assert len(re.findall(r"^Incident \d+: ", joined, re.MULTILINE)) == MAX_INCIDENTS
+    assert "Jane Smith" in joined and "Sam Jones" in joined
+    # YES on any part sends the request.
+    assert _restore(dialog).handle("yes", TODAY).submitted
+
+
+@pytest.mark.parametrize("policy_name", POLICIES)
+@pytest.mark.parametrize("outcome", ["meets_threshold", "needs_staff_check", "not_met"])
+def test_fixed_texts_fit_two_segments(policy_name: str, outcome: str) -> None:
+    policy = load_policy(policy_name)
+    day = dt.date(2026, 11, 30)  # the longest month name in dates is September; use a long one
+    long_day = dt.date(2026, 9, 30)
+    screening = {"outcome": outcome, "routes_met": []}
+    for contact in texts.CONTACT_WORDS.values():
+        for date in (day, long_day):
+            _assert_fits(
+                render(texts.confirmation("CR-ACDE-FGHJ", screening, date, policy, contact, True)),
+                f"confirmation {contact}",
+            )
+    for text in (
+        texts.resident_sms("CR-ACDE-FGHJ", long_day, policy),
+        texts.team_sms("CR-ACDE-FGHJ", outcome, long_day),
+        texts.ended("submitted", "CR-ACDE-FGHJ", policy, sms=True),
+        texts.ended("no_consent", None, policy, sms=True),
+        texts.STOPPED,
+        texts.OFFER_RESUME,
+        render(Dialog(policy, channel="sms").start(texts.expired_sms(7)).messages),
+    ):
+        _assert_fits(render([text]), text[:30])
+
+
+def test_resume_offer_fits_at_every_state() -> None:
+    policy = load_policy("default")
+    for state, dialog, _ in _walk(policy, conversation([incident("2 weeks ago", "1 week ago")])):
+        offer = _restore(dialog).offer_resume()
+        _assert_fits(render(offer.messages), f"offer at {state}")
+
+
+def test_what_residents_type_is_made_gsm7_before_it_is_echoed() -> None:
+    assert to_gsm7("“Zoë’s” flat — 3…") == '"Zoe\'s" flat - 3...'
+    assert to_gsm7("café Ågot ñ") == "café Ågot ñ"  # already GSM-7: kept as typed
+    assert to_gsm7("🙂 ok") == "? ok"
+    assert segments("a" * 160) == 1 and segments("a" * 161) == 2 and segments("a" * 307) == 3
+    assert segments("€" * 80) == 1 and segments("€" * 81) == 2  # extended characters cost two
+    assert segments("ł" * 70) == 1 and segments("ł" * 71) == 2  # UCS-2
