@@ -163,9 +163,8 @@ def sms_answer_pages(model: DialogModel) -> list[str]:
     """Check your answers by text: numbered parts that each fit the SMS segment budget."""
     lines = _sms_lines(model)
     # Room left by the longest header and footer a part can have (up to 99 parts).
-    header = len("Check your answers, part 99 of 99:")
-    footer = max(len(_sms_footer(98, 99)), len(_sms_footer(99, 99)))
-    room = _SMS_PAGE_CHARS - header - footer - 2
+    room = _SMS_PAGE_CHARS - len("Check your answers, part 99 of 99:") - 2
+    room -= max(len(_sms_footer(98, 99)), len(_sms_footer(99, 99)))
     bodies: list[list[str]] = [[]]
     used = 0
     for line in lines:
@@ -178,8 +177,8 @@ def sms_answer_pages(model: DialogModel) -> list[str]:
     parts = len(bodies)
     pages = []
     for part, body in enumerate(bodies, start=1):
-        header = "Check your answers" + (f", part {part} of {parts}:" if parts > 1 else ":")
-        pages.append(render([header + "\n" + "\n".join(body), _sms_footer(part, parts)]))
+        title = "Check your answers" + (f", part {part} of {parts}:" if parts > 1 else ":")
+        pages.append(render([title + "\n" + "\n".join(body), _sms_footer(part, parts)]))
     return pages
 
 
