@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from collections.abc import Mapping
 from email.utils import parseaddr
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from bot import config
+from bot import providers
+from bot import store
 from bot.conversation import Conversations
 from bot.db import make_engine
 from bot.outbox import Deliverer
+from bot.sms import SmsConversations
+from bot.sms import sender_key
 from dialogs.policy import Policy
 from dialogs.policy import load_policy
-from integrations.base import EmailSender
-from integrations.dropfolder import DropFolderSender
-from integrations.smtp import SmtpSender
 
 logger = logging.getLogger(__name__)
 
@@ -38,18 +39,28 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["casereview.engine"] = engine
     app.extensions["casereview.policy"] = policy
-    app.extensions["casereview.conversations"] = Conversations(
+    conversations = Conversations(
         engine=engine,
         policy=policy,
         team_email=team_email(app.config, policy),
         mail_domain=mail_domain(app.config["MAIL_FROM"]),
         ttl=dt.timedelta(hours=app.config["SESSION_TTL_HOURS"]),
+        sms_ttl=dt.timedelta(hours=app.config["SMS_SESSION_TTL_HOURS"]),
+        team_sms=app.config["TEAM_SMS"],
+    )
+    app.extensions["casereview.conversations"] = conversations
+    app.extensions["casereview.sms"] = SmsConversations(
+        conversations,
+        secret=app.config["SECRET_KEY"],
+        pause=dt.timedelta(hours=app.config["SMS_RESUME_AFTER_HOURS"]),
     )
 
     from bot import api
     from bot import errors
+    from bot import sms_webhook
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(sms_webhook.bp)
     errors.register(app)
     return app
 
@@ -65,32 +76,30 @@ def mail_domain(mail_from: str) -> str:
     return address.rpartition("@")[2] or "localhost"
 
 
-def email_sender(settings: Mapping[str, Any]) -> EmailSender:
-    """SMTP when SMTP_HOST is set, else the local drop folder (named in the log)."""
-    if settings.get("SMTP_HOST"):
-        return SmtpSender(
-            host=settings["SMTP_HOST"],
-            port=settings.get("SMTP_PORT"),
-            security=settings.get("SMTP_SECURITY", "none"),
-            username=settings.get("SMTP_USERNAME"),
-            password=settings.get("SMTP_PASSWORD"),
-            timeout=settings.get("SMTP_TIMEOUT", 20.0),
-        )
-    folder = Path(settings["MAIL_DROP_DIR"])
-    logger.warning("SMTP_HOST is not set: email is written to the drop folder %s", folder)
-    return DropFolderSender(folder)
-
-
 def deliverer(app: Flask) -> Deliverer:
     """The outbox worker for this app's database and settings."""
     return Deliverer(
         engine=app.extensions["casereview.engine"],
-        email=email_sender(app.config),
+        email=providers.email_sender(app.config),
+        sms=providers.sms_sender(app.config),
+        opted_out=opted_out_check(app),
         policy=app.extensions["casereview.policy"],
         mail_from=app.config["MAIL_FROM"],
         max_attempts=app.config["OUTBOX_MAX_ATTEMPTS"],
         retry_base=dt.timedelta(seconds=app.config["OUTBOX_RETRY_SECONDS"]),
     )
+
+
+def opted_out_check(app: Flask) -> Callable[[str], bool]:
+    """A function telling the delivery worker whether a number has texted STOP."""
+    engine = app.extensions["casereview.engine"]
+    secret = app.config["SECRET_KEY"]
+
+    def opted_out(number: str) -> bool:
+        with engine.connect() as conn:
+            return store.sms_opted_out(conn, sender_key(secret, number))
+
+    return opted_out
 
 
 def configure_logging(level: str) -> None:

@@ -31,6 +31,17 @@ def _float(env: Mapping[str, str], key: str, default: float) -> float:
         raise SystemExit(f"{key} must be a number, not {raw!r}") from None
 
 
+def _flag(env: Mapping[str, str], key: str) -> bool:
+    return (env.get(key) or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _choice(env: Mapping[str, str], key: str, allowed: tuple[str, ...]) -> str | None:
+    raw = (env.get(key) or "").strip().lower()
+    if raw and raw not in allowed:
+        raise SystemExit(f"{key} must be one of {', '.join(allowed)}, not {raw!r}")
+    return raw or None
+
+
 def instance_path(env: Mapping[str, str] | None = None) -> Path:
     """Where the SQLite file, the secret key and the mail drop folder live."""
     env = os.environ if env is None else env
@@ -86,11 +97,24 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID") or None,
         "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN") or None,
         "TWILIO_FROM_NUMBER": env.get("TWILIO_FROM_NUMBER") or None,
+        # Another Twilio API base URL (a regional edge); tests point it at a local stand-in.
+        "TWILIO_API_URL": env.get("TWILIO_API_URL") or None,
         "NOTIFY_API_KEY": env.get("NOTIFY_API_KEY") or None,
+        "NOTIFY_EMAIL_TEMPLATE_ID": env.get("NOTIFY_EMAIL_TEMPLATE_ID") or None,
+        "NOTIFY_SMS_TEMPLATE_ID": env.get("NOTIFY_SMS_TEMPLATE_ID") or None,
+        "NOTIFY_SMS_SENDER_ID": env.get("NOTIFY_SMS_SENDER_ID") or None,
+        "NOTIFY_SEND_RECORD_FILE": _flag(env, "NOTIFY_SEND_RECORD_FILE"),
+        "NOTIFY_API_URL": env.get("NOTIFY_API_URL") or None,
+        # Name a provider outright (email: notify|smtp|drop, sms: notify|twilio|drop).
+        "EMAIL_PROVIDER": _choice(env, "EMAIL_PROVIDER", ("notify", "smtp", "drop")),
+        "SMS_PROVIDER": _choice(env, "SMS_PROVIDER", ("notify", "twilio", "drop")),
         "PUBLIC_URL": env.get("PUBLIC_URL") or None,
         "SECRET_KEY": secret_key(env, folder),
         # A web conversation nobody has touched for this long expires.
         "SESSION_TTL_HOURS": _float(env, "SESSION_TTL_HOURS", 24.0),
+        # A conversation by text lasts longer; after a pause it offers to carry on or restart.
+        "SMS_SESSION_TTL_HOURS": _float(env, "SMS_SESSION_TTL_HOURS", 7 * 24.0),
+        "SMS_RESUME_AFTER_HOURS": _float(env, "SMS_RESUME_AFTER_HOURS", 12.0),
         # Outbox: attempts before a message is marked failed, and the first retry delay.
         "OUTBOX_MAX_ATTEMPTS": _int(env, "OUTBOX_MAX_ATTEMPTS", 8),
         "OUTBOX_RETRY_SECONDS": _float(env, "OUTBOX_RETRY_SECONDS", 30.0),

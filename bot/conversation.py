@@ -68,7 +68,7 @@ class Turn:
 
 @dataclass
 class Conversations:
-    """The conversation service used by the web API, the terminal chat and (later) SMS."""
+    """The conversation service used by the web API, the terminal chat and SMS."""
 
     engine: Engine
     policy: Policy
@@ -76,21 +76,36 @@ class Conversations:
     mail_domain: str
     ttl: dt.timedelta
     clock: Callable[[], dt.datetime] = utcnow
+    sms_ttl: dt.timedelta = dt.timedelta(days=7)
+    team_sms: str | None = None
 
     def start(self, channel: str) -> Turn:
         """Open a new conversation and return the welcome turn."""
-        dialog = Dialog(self.policy, channel=channel)
-        reply = dialog.start()
-        transcript = [{"from": "bot", "text": m} for m in reply.messages]
         with self.engine.begin() as conn:
-            conversation_id = store.create_conversation(
-                conn,
-                channel=channel,
-                state=dialog.state,
-                data=dialog.model.to_dict(),
-                transcript=transcript,
-                now=self.clock(),
-            )
+            return self.open(conn, channel, self.clock())
+
+    def open(
+        self,
+        conn: Connection,
+        channel: str,
+        now: dt.datetime,
+        *,
+        sender: str | None = None,
+        note: str | None = None,
+    ) -> Turn:
+        """Open a new conversation inside the caller's transaction."""
+        dialog = Dialog(self.policy, channel=channel)
+        reply = dialog.start(note)
+        transcript = [{"from": "bot", "text": m} for m in reply.messages]
+        conversation_id = store.create_conversation(
+            conn,
+            channel=channel,
+            state=dialog.state,
+            data=dialog.model.to_dict(),
+            transcript=transcript,
+            now=now,
+            sender=sender,
+        )
         logger.info("conversation started id=%s channel=%s", conversation_id[:8], channel)
         return Turn(conversation_id, reply.messages, reply.expects, False, None)
 
@@ -99,34 +114,50 @@ class Conversations:
         now = self.clock()
         with self.engine.begin() as conn:
             row = store.lock_conversation(conn, conversation_id)
-            dialog = self._restore(row, now)
+            dialog = self.restore(row, now)
             assert row is not None
-            before = dialog.state
-            reference = row["reference"]
-            if dialog.done:
-                reply = Reply([texts.ended(dialog.state, reference, self.policy)], None, True)
-            else:
-                reply = dialog.handle(text, self.today(now))
-            if reply.submitted:
-                record = self._submit(conn, row, dialog, now)
-                reference = record["reference"]
-                reply.messages.extend(self._confirmation(record))
-            transcript = json.loads(row["transcript"])
-            transcript.append({"from": "resident", "text": text})
-            transcript += [{"from": "bot", "text": m} for m in reply.messages]
-            status = (
-                "submitted" if dialog.state == "submitted" else "ended" if reply.done else "active"
+            return self.respond(conn, row, dialog, text, now)
+
+    def respond(
+        self,
+        conn: Connection,
+        row: RowMapping,
+        dialog: Dialog,
+        text: str,
+        now: dt.datetime,
+        reply: Reply | None = None,
+    ) -> Turn:
+        """Answer `text` (or send `reply`), submit if confirmed, and save, in the caller's
+        transaction with the conversation row locked."""
+        conversation_id = row["id"]
+        before = dialog.state
+        reference = row["reference"]
+        if reply is not None:
+            pass
+        elif dialog.done:
+            reply = Reply(
+                [texts.ended(dialog.state, reference, self.policy, dialog.sms)], None, True
             )
-            store.save_conversation(
-                conn,
-                conversation_id,
-                state=dialog.state,
-                status=status,
-                data=dialog.model.to_dict(),
-                transcript=transcript,
-                now=now,
-                reference=reference,
-            )
+        else:
+            reply = dialog.handle(text, self.today(now))
+        if reply.submitted:
+            record = self._submit(conn, row, dialog, now)
+            reference = record["reference"]
+            reply.messages.extend(self._confirmation(record, dialog.sms))
+        transcript = json.loads(row["transcript"])
+        transcript.append({"from": "resident", "text": text})
+        transcript += [{"from": "bot", "text": m} for m in reply.messages]
+        status = "submitted" if dialog.state == "submitted" else "ended" if reply.done else "active"
+        store.save_conversation(
+            conn,
+            conversation_id,
+            state=dialog.state,
+            status=status,
+            data=dialog.model.to_dict(),
+            transcript=transcript,
+            now=now,
+            reference=reference,
+        )
         logger.info("turn id=%s from=%s to=%s", conversation_id[:8], before, dialog.state)
         return Turn(conversation_id, reply.messages, reply.expects, reply.done, reference)
 
@@ -135,7 +166,7 @@ class Conversations:
         now = self.clock()
         with self.engine.connect() as conn:
             row = store.read_conversation(conn, conversation_id)
-        dialog = self._restore(row, now)
+        dialog = self.restore(row, now)
         assert row is not None
         return {
             "session_id": conversation_id,
@@ -149,13 +180,18 @@ class Conversations:
         """The resident's date: today in England and Wales."""
         return now.replace(tzinfo=dt.UTC).astimezone(LONDON).date()
 
-    def _restore(self, row: RowMapping | None, now: dt.datetime) -> Dialog:
+    def restore(self, row: RowMapping | None, now: dt.datetime) -> Dialog:
         """The stored dialog, or NotFound / Expired for a missing or idle conversation."""
         if row is None:
             raise NotFound
-        if row["status"] == "active" and now - row["updated_at"] > self.ttl:
+        if row["status"] == "active" and now - row["updated_at"] > self.ttl_for(row["channel"]):
             raise Expired
-        return Dialog(self.policy, DialogModel.from_dict(json.loads(row["data"])))
+        model = DialogModel.from_dict(json.loads(row["data"]))
+        return Dialog(self.policy, model, channel=row["channel"])
+
+    def ttl_for(self, channel: str) -> dt.timedelta:
+        """How long an untouched conversation stays open: longer by text than on the web."""
+        return self.sms_ttl if channel == "sms" else self.ttl
 
     def _submit(
         self, conn: Connection, row: RowMapping, dialog: Dialog, now: dt.datetime
@@ -174,9 +210,13 @@ class Conversations:
             conn, conversation_id=row["id"], record=record, submitted_at=now
         )
         self._queue(conn, request_id, "team_email", "email", self.team_email, now)
-        email = record["applicant"].get("email")
-        if email:
-            self._queue(conn, request_id, "resident_email", "email", email, now)
+        applicant = record["applicant"]
+        if applicant.get("email"):
+            self._queue(conn, request_id, "resident_email", "email", applicant["email"], now)
+        if applicant["contact_preference"] == "sms" and applicant.get("phone"):
+            self._queue(conn, request_id, "resident_sms", "sms", applicant["phone"], now)
+        if self.team_sms:
+            self._queue(conn, request_id, "team_sms", "sms", self.team_sms, now)
         logger.info(
             "request submitted id=%s request=%s outcome=%s",
             row["id"][:8],
@@ -204,7 +244,7 @@ class Conversations:
             now=now,
         )
 
-    def _confirmation(self, record: dict[str, Any]) -> list[str]:
+    def _confirmation(self, record: dict[str, Any], sms: bool) -> list[str]:
         preference = record["applicant"]["contact_preference"]
         return texts.confirmation(
             record["reference"],
@@ -212,4 +252,5 @@ class Conversations:
             dt.date.fromisoformat(record["deadlines"]["acknowledge_by"]),
             self.policy,
             texts.CONTACT_WORDS.get(preference, preference),
+            sms=sms,
         )

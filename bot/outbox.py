@@ -27,9 +27,12 @@ from bot import emails
 from bot import store
 from bot.conversation import utcnow
 from bot.tables import outbox
+from dialogs import sms as sms_text
+from dialogs import texts
 from dialogs.policy import Policy
 from integrations.base import EmailSender
 from integrations.base import PermanentDeliveryError
+from integrations.base import SmsSender
 from integrations.base import TemporaryDeliveryError
 
 logger = logging.getLogger(__name__)
@@ -38,12 +41,15 @@ MAX_BACKOFF = dt.timedelta(hours=1)
 
 @dataclass
 class Deliverer:
-    """Delivers the outbox through one email sender."""
+    """Delivers the outbox through one email sender and one SMS sender."""
 
     engine: Engine
     email: EmailSender
     policy: Policy
     mail_from: str
+    sms: SmsSender | None = None
+    opted_out: Callable[[str], bool] = lambda number: False
+    """True for a number that texted STOP: nothing is sent to it until it texts START."""
     max_attempts: int = 8
     retry_base: dt.timedelta = dt.timedelta(seconds=30)
     lease: dt.timedelta = dt.timedelta(minutes=2)
@@ -112,9 +118,33 @@ class Deliverer:
             policy=self.policy,
         )
 
+    def _text(self, row: dict[str, Any]) -> str:
+        """The text message for an SMS row: never a name, an address or what happened."""
+        with self.engine.connect() as conn:
+            request = store.read_request(conn, row["request_id"])
+        assert request is not None
+        record = json.loads(request["record"])
+        acknowledge_by = dt.date.fromisoformat(record["deadlines"]["acknowledge_by"])
+        if row["purpose"] == "team_sms":
+            message = texts.team_sms(record["reference"], request["outcome"], acknowledge_by)
+        else:
+            message = texts.resident_sms(record["reference"], acknowledge_by, self.policy)
+        return sms_text.render([message])
+
+    def _send(self, row: dict[str, Any]) -> None:
+        reference = str(row["id"])
+        if row["channel"] != "sms":
+            self.email.send(self._compose(row), reference=reference)
+            return
+        if self.sms is None:
+            raise PermanentDeliveryError("no SMS provider is configured")
+        if self.opted_out(row["recipient"]):
+            raise PermanentDeliveryError("the number has opted out (STOP)")
+        self.sms.send(row["recipient"], self._text(row), reference=reference)
+
     def _deliver(self, row: dict[str, Any]) -> str:
         try:
-            self.email.send(self._compose(row))
+            self._send(row)
         except PermanentDeliveryError as exc:
             return self._failed(row, str(exc))
         except TemporaryDeliveryError as exc:

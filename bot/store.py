@@ -17,6 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from bot.tables import conversations
 from bot.tables import outbox
 from bot.tables import requests
+from bot.tables import sms_messages
+from bot.tables import sms_senders
 from dialogs.record import READABLE_ALPHABET
 
 
@@ -160,3 +162,71 @@ def enqueue(
 def read_request(conn: Connection, request_id: int) -> RowMapping | None:
     """One submitted request by id."""
     return conn.execute(select(requests).where(requests.c.id == request_id)).mappings().first()
+
+
+def lock_sms_sender(conn: Connection, sender_key: str, now: dt.datetime) -> RowMapping:
+    """The row for one phone number, created on its first text, locked until the turn ends.
+
+    Locking it makes two texts from one number, arriving together, take their turns one
+    after the other, even before that number has a conversation to lock.
+    """
+    query = select(sms_senders).where(sms_senders.c.sender_key == sender_key)
+    if conn.dialect.name != "sqlite":
+        query = query.with_for_update()
+    row = conn.execute(query).mappings().first()
+    if row is None:
+        try:
+            with conn.begin_nested():
+                conn.execute(
+                    insert(sms_senders).values(
+                        sender_key=sender_key, conversation_id=None, opted_out=False, updated_at=now
+                    )
+                )
+        except IntegrityError:
+            pass  # another server inserted it first; the select below waits for its lock
+        row = conn.execute(query).mappings().first()
+    assert row is not None
+    return row
+
+
+def update_sms_sender(conn: Connection, sender_key: str, now: dt.datetime, **values: Any) -> None:
+    """Change a sender's conversation or opt-out."""
+    conn.execute(
+        update(sms_senders)
+        .where(sms_senders.c.sender_key == sender_key)
+        .values(updated_at=now, **values)
+    )
+
+
+def sms_opted_out(conn: Connection, sender_key: str) -> bool:
+    """True when that number has texted STOP (and not START since)."""
+    query = select(sms_senders.c.opted_out).where(sms_senders.c.sender_key == sender_key)
+    return bool(conn.execute(query).scalar())
+
+
+def read_sms_reply(conn: Connection, message_sid: str) -> RowMapping | None:
+    """The inbound text with this MessageSid, if it was handled before, and our reply to it."""
+    query = select(sms_messages).where(sms_messages.c.message_sid == message_sid)
+    return conn.execute(query).mappings().first()
+
+
+def record_sms_reply(
+    conn: Connection, message_sid: str, sender_key: str, reply: str | None, now: dt.datetime
+) -> None:
+    """Remember an inbound text and what we answered, in the same transaction as the turn."""
+    conn.execute(
+        insert(sms_messages).values(
+            message_sid=message_sid, sender_key=sender_key, reply=reply, received_at=now
+        )
+    )
+
+
+def end_conversation(
+    conn: Connection, conversation_id: str, *, status: str, now: dt.datetime
+) -> None:
+    """Close a conversation without a turn (stopped by STOP, or expired), keeping its answers."""
+    conn.execute(
+        update(conversations)
+        .where(conversations.c.id == conversation_id)
+        .values(status=status, updated_at=now)
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Boolean
 from sqlalchemy import Column
 from sqlalchemy import DateTime
 from sqlalchemy import ForeignKey
@@ -22,7 +23,7 @@ conversations = Table(
     Column("channel", String(16), nullable=False),
     Column("sender", String(64), nullable=True, index=True),
     Column("state", String(40), nullable=False),
-    Column("status", String(16), nullable=False),  # active | submitted | ended
+    Column("status", String(16), nullable=False),  # active|submitted|ended|stopped|expired
     Column("data", Text, nullable=False),
     Column("transcript", Text, nullable=False),
     Column("reference", String(32), nullable=True),
@@ -61,3 +62,25 @@ outbox = Table(
     Column("sent_at", DateTime, nullable=True),
 )
 Index("ix_outbox_due", outbox.c.status, outbox.c.next_attempt_at)
+
+# One row per phone number that has texted us, keyed by a keyed hash of the number (see
+# bot/sms.py), so opt-outs and the current conversation are found without storing the number.
+sms_senders = Table(
+    "sms_senders",
+    metadata,
+    Column("sender_key", String(64), primary_key=True),
+    Column("conversation_id", String(64), nullable=True),
+    Column("opted_out", Boolean, nullable=False, default=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# Every inbound text by Twilio's MessageSid, with the reply we gave, so a retry is answered
+# the same way and never advances the dialog twice.
+sms_messages = Table(
+    "sms_messages",
+    metadata,
+    Column("message_sid", String(64), primary_key=True),
+    Column("sender_key", String(64), nullable=False),
+    Column("reply", Text, nullable=True),
+    Column("received_at", DateTime, nullable=False, index=True),
+)

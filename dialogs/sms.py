@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import unicodedata
 
+import phonenumbers
+
 GSM7_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
@@ -101,3 +103,28 @@ def shorten(text: str, limit: int) -> str:
 def render(messages: list[str]) -> str:
     """One SMS body for a turn: the bot's messages joined and made GSM-7."""
     return to_gsm7("\n".join(m.strip() for m in messages if m.strip()))
+
+
+# Twilio's own keywords (https://support.twilio.com/hc/en-us/articles/223134027): a message
+# that is exactly one of these words opts the number out of, or back into, our texts.
+OPT_OUT_WORDS = frozenset(
+    {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
+)
+OPT_IN_WORDS = frozenset({"START", "YES", "UNSTOP"})
+HELP_WORDS = frozenset({"HELP", "INFO"})
+NEW_WORDS = frozenset({"NEW", "START", "NEW REQUEST", "START AGAIN", "RESTART", "HELLO", "HI"})
+
+
+def keyword(body: str) -> str:
+    """The message as a carrier keyword: trimmed, upper case, without trailing punctuation."""
+    return " ".join(body.strip().strip(".!?,;:").upper().split())
+
+
+def normalise_number(number: str) -> str:
+    """A phone number in E.164 when it can be read (UK by default), else as given, trimmed."""
+    raw = number.strip()
+    try:
+        parsed = phonenumbers.parse(raw, "GB")
+    except phonenumbers.NumberParseException:
+        return raw
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

@@ -178,3 +178,11 @@ def team_sms(reference: str, outcome: str, acknowledge_by: dt.date) -> str:
         f"{_OUTCOME_WORDS.get(outcome, outcome)}. Acknowledge by {format_date(acknowledge_by)}. "
         "The details are in the team inbox."
     )
+
+
+def opted_out_help(policy: Policy) -> str:
+    """HELP from a number that has texted STOP: how to start again, or apply by phone."""
+    return (
+        f"You asked us to stop texting you. To start again, text START. "
+        f"To apply by phone, call {policy.team_phone}. {SAFETY}"
+    )

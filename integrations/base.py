@@ -21,5 +21,12 @@ class PermanentDeliveryError(DeliveryError):
 class EmailSender(Protocol):
     """Anything that can deliver an email message."""
 
-    def send(self, message: EmailMessage) -> None:
-        """Deliver `message` or raise a DeliveryError."""
+    def send(self, message: EmailMessage, *, reference: str = "") -> None:
+        """Deliver `message` or raise a DeliveryError; `reference` names it to the provider."""
+
+
+class SmsSender(Protocol):
+    """Anything that can deliver a text message."""
+
+    def send(self, to: str, body: str, *, reference: str = "") -> None:
+        """Text `body` to the E.164 number `to` or raise a DeliveryError."""

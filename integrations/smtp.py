@@ -39,7 +39,7 @@ class SmtpSender:
             client.starttls(context=context)
         return client
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage, *, reference: str = "") -> None:
         """Deliver one message; 4xx replies and network trouble are temporary, 5xx permanent."""
         try:
             with self._connect() as client:
