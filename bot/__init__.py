@@ -21,6 +21,7 @@ from bot.sms import SmsConversations
 from bot.sms import sender_key
 from dialogs.policy import Policy
 from dialogs.policy import load_policy
+from dialogs.sms import normalise_number
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         mail_domain=mail_domain(app.config["MAIL_FROM"]),
         ttl=dt.timedelta(hours=app.config["SESSION_TTL_HOURS"]),
         sms_ttl=dt.timedelta(hours=app.config["SMS_SESSION_TTL_HOURS"]),
-        team_sms=app.config["TEAM_SMS"],
+        team_sms=normalise_number(app.config["TEAM_SMS"]) if app.config["TEAM_SMS"] else None,
     )
     app.extensions["casereview.conversations"] = conversations
     app.extensions["casereview.sms"] = SmsConversations(

@@ -82,7 +82,7 @@ class Dialog:
 
     def start(self, note: str | None = None) -> Reply:
         """The welcome and the first question, after `note` when there is something to explain."""
-        return self._ask([*([note] if note else []), *texts.welcome(self.policy, sms=self.sms)])
+        return self._ask(texts.welcome(self.policy, sms=self.sms, note=note))
 
     def resume(self) -> Reply:
         """Repeat the current question, for a resident who comes back."""

@@ -131,7 +131,7 @@ FIELDS: dict[str, Field] = {
             "so they can review your case together. We cannot do a review anonymously. "
             "Do you agree? Type yes or no.",
             choices=YES_NO_CHOICES,
-            short="Do you agree to share your details? Type yes or no.",
+            short="We share your answers with the agencies. Do you agree? Type yes or no.",
             help="The agencies need to know who you are to look at your case. "
             "Only people working on the review will see your details.",
         ),

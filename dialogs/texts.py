@@ -23,8 +23,12 @@ SMS_AT_CONFIRM = "Reply YES to send your request, MORE to see your answers, or C
 OFFER_RESUME_AGAIN = "Reply 1 to carry on where you left off, or 2 to start again."
 
 
-def welcome(policy: Policy, sms: bool = False) -> list[str]:
+def welcome(policy: Policy, sms: bool = False, note: str | None = None) -> list[str]:
     """The first message of a conversation (shorter by text, where the question must fit)."""
+    if sms and note:
+        return [note, "In danger now? Call 999."]
+    if note:
+        return [note, *welcome(policy)]
     if sms:
         return [
             "Hello. I can help you ask for an anti-social behaviour (ASB) case review. "
@@ -91,7 +95,7 @@ STOPPED = (
 
 def expired_sms(days: int) -> str:
     """Said before the welcome when an unfinished SMS conversation was too old to carry on."""
-    return f"We deleted your unfinished answers because we had not heard from you for {days} days."
+    return f"We deleted your unfinished answers after {days} days without a reply."
 
 
 def _looking_at(screening: dict[str, Any]) -> str:
