@@ -108,3 +108,7 @@ def configure_logging(level: str) -> None:
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # Provider clients log requests and their error messages, which can name a phone number;
+    # the outbox logs each delivery and failure itself, without them.
+    logging.getLogger("twilio").setLevel(logging.WARNING)
+    logging.getLogger("notifications_python_client").setLevel(logging.ERROR)

@@ -467,3 +467,25 @@ def test_twilio_permanent_4xx_fails_at_once_with_the_reason_and_no_number(
     )
     assert RESIDENT not in str(failed["last_error"])
     assert rows["team_sms"]["status"] == "sent"
+
+
+def test_sms_logs_carry_no_numbers_names_or_answers(
+    twilio_app: Flask,
+    provider: ProviderServer,  # noqa: F811
+    clock: Clock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level("DEBUG")
+    phone = Phone(twilio_app.test_client())
+    phone.text("Hello")
+    for answer in conversation([incident("2 weeks ago", "1 week ago")], details=SMS_DETAILS):
+        phone.text(answer)
+    phone.text("yes")
+    provider.fail_next = [twilio_error(400, 21211, f"The 'To' number {RESIDENT} is not valid.")]
+    worker(twilio_app, clock).run_once()
+    phone.text("STOP")
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "sms opt-out" in logged and "delivery FAILED" in logged
+    for private in ("Jane Smith", "High Street", "SW1A", "07123", "7123456789", "7123000111",
+                    "Loud music", "It stops me sleeping"):  # fmt: skip
+        assert private not in logged
