@@ -1,7 +1,8 @@
 """Server time for complete conversations through the Flask app (in-process, SQLite).
 
 Not a test: prints a small table and writes it to bench/results.md. Run with `make bench`.
-Measures wall and CPU time of the app handling each turn (no network), for N conversations.
+Measures wall and CPU time of the app handling each turn (no network), for N conversations
+through the JSON API and N through the signed Twilio webhook.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from flask import Flask
+from twilio.request_validator import RequestValidator
 
 from bot import create_app
 from bot.db import migrate
@@ -32,7 +36,8 @@ def main(conversations: int = 50) -> None:
     migrate(url)
     warm_up()
     app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(folder), "LOG_LEVEL": "WARNING",
-                      "MAIL_DROP_DIR": str(folder / "drop")})  # fmt: skip
+                      "MAIL_DROP_DIR": str(folder / "drop"), "TWILIO_AUTH_TOKEN": TOKEN,
+                      "PUBLIC_URL": "https://bench.example"})  # fmt: skip
     client = app.test_client()
     turn_ms: list[float] = []
     conv_cpu_ms: list[float] = []
@@ -46,12 +51,15 @@ def main(conversations: int = 50) -> None:
             assert response.status_code == 200
         assert response.get_json()["reference"]
         conv_cpu_ms.append((time.process_time() - cpu0) * 1000)
+    sms_ms = sms_turns(app, conversations)
     turns = len(ANSWERS) + 1
     q = statistics.quantiles(turn_ms, n=100)
+    s = statistics.quantiles(sms_ms, n=100)
     rows = [
-        ("conversations", f"{conversations} of {turns} turns each"),
-        ("turn latency p50 / p99 (in-process)", f"{q[49]:.2f} ms / {q[98]:.2f} ms"),
-        ("CPU per complete conversation (median)", f"{statistics.median(conv_cpu_ms):.1f} ms"),
+        ("conversations", f"{conversations} of {turns} turns each, by each channel"),
+        ("web turn latency p50 / p99 (in-process)", f"{q[49]:.2f} ms / {q[98]:.2f} ms"),
+        ("CPU per complete web conversation (median)", f"{statistics.median(conv_cpu_ms):.1f} ms"),
+        ("SMS webhook turn p50 / p99 (signature + TwiML)", f"{s[49]:.2f} ms / {s[98]:.2f} ms"),
         ("python", sys.version.split()[0]),
     ]
     table = "| figure | value |\n|---|---|\n" + "\n".join(f"| {a} | {b} |" for a, b in rows)
@@ -60,6 +68,28 @@ def main(conversations: int = 50) -> None:
         "Measured by `make bench` (bench/conversation.py), "
         f"{time.strftime('%Y-%m-%d')}:\n\n{table}\n"
     )
+
+
+TOKEN = "bench-auth-token"
+
+
+def sms_turns(app: Flask, conversations: int) -> list[float]:
+    """Milliseconds per signed webhook turn, each number running a whole application."""
+    client = app.test_client()
+    validator = RequestValidator(TOKEN)
+    url = "https://bench.example/sms/twilio"
+    timings: list[float] = []
+    for number in range(conversations):
+        sender = f"+4471234{number:05d}"
+        for turn, text in enumerate(["Hello", *ANSWERS]):
+            params = {"From": sender, "Body": text, "MessageSid": f"SM{number:06d}{turn:04d}"}
+            headers = {"X-Twilio-Signature": validator.compute_signature(url, params)}
+            t0 = time.perf_counter()
+            response = client.post("/sms/twilio", data=params, headers=headers)
+            timings.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200
+        assert b"Your reference is CR-" in response.data
+    return timings
 
 
 if __name__ == "__main__":
