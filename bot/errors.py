@@ -7,6 +7,7 @@ import logging
 from flask import Flask
 from flask import jsonify
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,16 @@ def register(app: Flask) -> None:
         status = error.code or 500
         code = _CODES.get(status, "error")
         return jsonify(error_body(code, error.description or code)), status
+
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(error: OperationalError) -> ResponseReturnValue:
+        # The database went away (a restart, a failover). The turn's transaction was rolled
+        # back, so nothing was half-saved; the pool reconnects on the next request.
+        logger.warning("database unavailable: %s", type(error.orig).__name__)
+        body = error_body(
+            "unavailable", "The service is busy for a moment. Please send that again."
+        )
+        return jsonify(body), 503, {"Retry-After": "2"}
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> ResponseReturnValue:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import secrets
 import shutil
 import socket
 from collections.abc import Iterator
@@ -18,9 +20,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine
+from sqlalchemy.exc import OperationalError
 
 from bot import create_app
 from bot.db import migrate
+from bot.tables import metadata
 from dialogs.policy import Policy
 from dialogs.policy import load_policy
 
@@ -63,15 +68,78 @@ def clock() -> Clock:
     return Clock()
 
 
-def make_app(tmp_path: Path, template: Path, clock: Clock, **overrides: Any) -> Flask:
-    """An app on its own SQLite copy, with the test clock wired into the services."""
+POSTGRES_URL = os.environ.get(
+    "CASEREVIEW_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+_apps: list[Flask] = []
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A schema of its own on the PostgreSQL server, migrated once for the whole run.
+
+    Skipped, saying why, where no server answers; under CI (CI set) that is a failure instead.
+    """
+    admin = create_engine(POSTGRES_URL)
+    try:
+        with admin.connect():
+            pass
+    except OperationalError as exc:
+        admin.dispose()
+        message = f"PostgreSQL not reachable at {POSTGRES_URL}: {type(exc).__name__}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    schema = f"casereview_test_{os.getpid()}_{secrets.token_hex(3)}"
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    migrate(url)
+    try:
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
+def empty_postgres(url: str) -> None:
+    """Empty every table, so each test starts from a fresh database."""
+    engine = create_engine(url)
+    names = ", ".join(t.name for t in metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path, migrated_template: Path) -> str:
+    """The database URL for one test: a copy of the migrated SQLite file, or PostgreSQL."""
+    if request.param == "postgresql":
+        url: str = request.getfixturevalue("postgres_url")
+        empty_postgres(url)
+        return url
     tmp_path.mkdir(parents=True, exist_ok=True)
-    database = tmp_path / "casereview.sqlite3"
-    shutil.copy(template, database)
+    path = tmp_path / "casereview.sqlite3"
+    shutil.copy(migrated_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(autouse=True)
+def _dispose_engines() -> Iterator[None]:
+    """Close every app's connections after each test (PostgreSQL has a connection limit)."""
+    yield
+    while _apps:
+        _apps.pop().extensions["casereview.engine"].dispose()
+
+
+def make_app(tmp_path: Path, database: str, clock: Clock, **overrides: Any) -> Flask:
+    """An app on `database` (a URL), with the test clock wired into the services."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     settings = {
         "TESTING": True,
         "INSTANCE_PATH": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database,
         "MAIL_DROP_DIR": str(tmp_path / "maildrop"),
         "SECRET_KEY": "test",
         "CASEREVIEW_POLICY": "default",
@@ -82,12 +150,13 @@ def make_app(tmp_path: Path, template: Path, clock: Clock, **overrides: Any) -> 
     settings.update(overrides)
     app = create_app(settings)
     app.extensions["casereview.conversations"].clock = clock
+    _apps.append(app)
     return app
 
 
 @pytest.fixture
-def app(tmp_path: Path, migrated_template: Path, clock: Clock) -> Flask:
-    return make_app(tmp_path, migrated_template, clock)
+def app(tmp_path: Path, database: str, clock: Clock) -> Flask:
+    return make_app(tmp_path, database, clock)
 
 
 @pytest.fixture

@@ -97,16 +97,14 @@ def test_get_session_returns_transcript_for_resume(client: FlaskClient) -> None:
 
 
 def test_conversation_survives_a_server_restart(
-    tmp_path: Path, migrated_template: Path, clock: Clock
+    tmp_path: Path, database: str, clock: Clock
 ) -> None:
-    first = make_app(tmp_path, migrated_template, clock)
+    first = make_app(tmp_path, database, clock)
     sid = start(first.test_client())["session_id"]
     say(first.test_client(), sid, "yes")
     first.extensions["casereview.engine"].dispose()
-    # A second app on the same database file stands in for the restarted server.
-    database = tmp_path / "casereview.sqlite3"
-    second_settings = {"DATABASE_URL": f"sqlite:///{database}"}
-    second = make_app(tmp_path / "other", migrated_template, clock, **second_settings)
+    # A second app on the same database stands in for the restarted server.
+    second = make_app(tmp_path / "other", database, clock)
     turn = say(second.test_client(), sid, "1")
     assert turn["expects"]["field"] == "name"
 
@@ -124,8 +122,8 @@ def test_idle_conversation_expires_with_a_clear_answer(client: FlaskClient, cloc
     assert client.get(f"/api/chat/sessions/{sid}").status_code == 404
 
 
-def test_expiry_time_is_configurable(tmp_path: Path, migrated_template: Path, clock: Clock) -> None:
-    app = make_app(tmp_path, migrated_template, clock, SESSION_TTL_HOURS=1)
+def test_expiry_time_is_configurable(tmp_path: Path, database: str, clock: Clock) -> None:
+    app = make_app(tmp_path, database, clock, SESSION_TTL_HOURS=1)
     client = app.test_client()
     sid = start(client)["session_id"]
     clock.advance(hours=1, minutes=1)

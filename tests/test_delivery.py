@@ -36,9 +36,9 @@ def submit(app: Flask, answers: list[str] | None = None) -> str:
 
 
 @pytest.fixture
-def smtp_app(tmp_path: Path, migrated_template: Path, clock: Clock,
+def smtp_app(tmp_path: Path, database: str, clock: Clock,
              smtp_server: SmtpServer) -> Flask:  # fmt: skip
-    return make_app(tmp_path, migrated_template, clock, SMTP_HOST=smtp_server.host,
+    return make_app(tmp_path, database, clock, SMTP_HOST=smtp_server.host,
                     SMTP_PORT=smtp_server.port, OUTBOX_RETRY_SECONDS=10)  # fmt: skip
 
 
@@ -103,10 +103,10 @@ def test_refused_then_accepted_is_delivered_exactly_once(
 
 
 def test_temporary_failures_give_up_after_the_bound_and_log_it(
-    tmp_path: Path, migrated_template: Path, clock: Clock, smtp_server: SmtpServer,
+    tmp_path: Path, database: str, clock: Clock, smtp_server: SmtpServer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:  # fmt: skip
-    app = make_app(tmp_path, migrated_template, clock, SMTP_HOST=smtp_server.host,
+    app = make_app(tmp_path, database, clock, SMTP_HOST=smtp_server.host,
                    SMTP_PORT=smtp_server.port, OUTBOX_MAX_ATTEMPTS=3)  # fmt: skip
     submit(app)
     smtp_server.handler.refuse_next = 100
@@ -119,9 +119,9 @@ def test_temporary_failures_give_up_after_the_bound_and_log_it(
 
 
 def test_unreachable_server_is_a_temporary_failure(
-    tmp_path: Path, migrated_template: Path, clock: Clock
+    tmp_path: Path, database: str, clock: Clock
 ) -> None:
-    app = make_app(tmp_path, migrated_template, clock, SMTP_HOST="127.0.0.1", SMTP_PORT=1,
+    app = make_app(tmp_path, database, clock, SMTP_HOST="127.0.0.1", SMTP_PORT=1,
                    SMTP_TIMEOUT=2)  # fmt: skip
     submit(app)
     assert worker(app, clock).run_once() == {"sent": 0, "retry": 2, "failed": 0}

@@ -30,12 +30,12 @@ SMS_TEMPLATE = str(uuid.uuid4())
 @pytest.fixture
 def notify_app(
     tmp_path: Path,
-    migrated_template: Path,
+    database: str,
     clock: Clock,
     provider: ProviderServer,  # noqa: F811
 ) -> Flask:
     return make_app(
-        tmp_path, migrated_template, clock,
+        tmp_path, database, clock,
         NOTIFY_API_KEY=API_KEY, NOTIFY_API_URL=provider.url,
         NOTIFY_EMAIL_TEMPLATE_ID=EMAIL_TEMPLATE, NOTIFY_SMS_TEMPLATE_ID=SMS_TEMPLATE,
         NOTIFY_SEND_RECORD_FILE=True, TEAM_SMS="07123 000111", OUTBOX_RETRY_SECONDS=10,

@@ -90,15 +90,15 @@ class Phone:
         return reply
 
 
-def sms_app(tmp_path: Path, template: Path, clock: Clock, **overrides: object) -> Flask:
+def sms_app(tmp_path: Path, database: str, clock: Clock, **overrides: object) -> Flask:
     settings: dict[str, object] = {"TWILIO_AUTH_TOKEN": TOKEN, "PUBLIC_URL": PUBLIC_URL}
     settings.update(overrides)
-    return make_app(tmp_path, template, clock, **settings)
+    return make_app(tmp_path, database, clock, **settings)
 
 
 @pytest.fixture
-def app(tmp_path: Path, migrated_template: Path, clock: Clock) -> Flask:
-    return sms_app(tmp_path, migrated_template, clock)
+def app(tmp_path: Path, database: str, clock: Clock) -> Flask:
+    return sms_app(tmp_path, database, clock)
 
 
 @pytest.fixture
@@ -168,10 +168,8 @@ def test_unsigned_or_badly_signed_texts_get_403_and_change_nothing(
     assert count(app, conversations) == 0
 
 
-def test_sms_is_off_without_a_twilio_token(
-    tmp_path: Path, migrated_template: Path, clock: Clock
-) -> None:
-    app = make_app(tmp_path, migrated_template, clock)
+def test_sms_is_off_without_a_twilio_token(tmp_path: Path, database: str, clock: Clock) -> None:
+    app = make_app(tmp_path, database, clock)
     response = app.test_client().post("/sms/twilio", data={"From": RESIDENT, "Body": "Hi"})
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "sms_not_configured"
@@ -192,13 +190,13 @@ def test_a_signed_request_without_from_or_sid_is_a_400(app: Flask) -> None:
 
 def test_a_whole_application_by_text_reaches_the_team_inbox_and_texts_the_resident(
     tmp_path: Path,
-    migrated_template: Path,
+    database: str,
     clock: Clock,
     smtp_server: SmtpServer,
     provider: ProviderServer,  # noqa: F811
 ) -> None:
     app = sms_app(
-        tmp_path, migrated_template, clock,
+        tmp_path, database, clock,
         SMTP_HOST=smtp_server.host, SMTP_PORT=smtp_server.port,
         TWILIO_ACCOUNT_SID=ACCOUNT, TWILIO_FROM_NUMBER="+447700000000",
         TWILIO_API_URL=provider.url, TEAM_SMS="07123 000111",
@@ -297,12 +295,12 @@ def test_two_texts_from_one_number_at_once_are_both_kept_in_order(app: Flask, ph
 
 def test_stop_ends_the_conversation_and_nothing_is_sent_until_start(
     tmp_path: Path,
-    migrated_template: Path,
+    database: str,
     clock: Clock,
     provider: ProviderServer,  # noqa: F811
 ) -> None:
     app = sms_app(
-        tmp_path, migrated_template, clock,
+        tmp_path, database, clock,
         TWILIO_ACCOUNT_SID=ACCOUNT, TWILIO_FROM_NUMBER="+447700000000", TWILIO_API_URL=provider.url,
     )  # fmt: skip
     phone = Phone(app.test_client())
@@ -411,12 +409,12 @@ def test_a_text_after_sending_gives_the_reference_and_new_starts_again(
 @pytest.fixture
 def twilio_app(
     tmp_path: Path,
-    migrated_template: Path,
+    database: str,
     clock: Clock,
     provider: ProviderServer,  # noqa: F811
 ) -> Flask:
     return sms_app(
-        tmp_path, migrated_template, clock,
+        tmp_path, database, clock,
         TWILIO_ACCOUNT_SID=ACCOUNT, TWILIO_FROM_NUMBER="+447700000000",
         TWILIO_API_URL=provider.url, TEAM_SMS="+447123000111", OUTBOX_RETRY_SECONDS=10,
     )  # fmt: skip
