@@ -58,10 +58,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from bot import api
     from bot import errors
+    from bot import health
     from bot import sms_webhook
 
     app.register_blueprint(api.bp)
     app.register_blueprint(sms_webhook.bp)
+    app.register_blueprint(health.bp)
     errors.register(app)
     return app
 

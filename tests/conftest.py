@@ -80,7 +80,7 @@ def postgres_url() -> Iterator[str]:
 
     Skipped, saying why, where no server answers; under CI (CI set) that is a failure instead.
     """
-    admin = create_engine(POSTGRES_URL)
+    admin = create_engine(POSTGRES_URL, pool_pre_ping=True)
     try:
         with admin.connect():
             pass

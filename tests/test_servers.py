@@ -1,0 +1,238 @@
+"""Several real servers on one PostgreSQL database: turns on any server, workers that never
+send twice, and a database restart that costs at most the requests in flight.
+
+These start real `casereview serve` and `casereview worker` processes (gunicorn, 2 workers
+each) and talk to them over HTTP on loopback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy import select
+
+from bot.tables import outbox
+from bot.tables import requests
+from tests.conftest import SmtpServer
+from tests.conftest import empty_postgres
+from tests.helpers import conversation
+from tests.helpers import incident
+
+ANSWERS = conversation(
+    [incident("2 weeks ago", "12 days ago"), incident("1 week ago", "6 days ago")]
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _env(database: str, folder: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "TWILIO_"))}
+    env.update(
+        DATABASE_URL=database,
+        SECRET_KEY="servers-test",
+        CASEREVIEW_INSTANCE=str(folder),
+        LOG_LEVEL="WARNING",
+        TEAM_EMAIL="team@council.example",
+        OUTBOX_POLL_SECONDS="0.2",
+        **extra,
+    )
+    return env
+
+
+class Server:
+    """One `casereview serve --no-worker` process (gunicorn, 2 sync workers)."""
+
+    def __init__(self, database: str, folder: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = _env(database, folder, PORT=str(self.port), HOST="127.0.0.1")
+        command = [sys.executable, "-m", "bot.cli", "serve", "--no-worker", "--workers", "2"]
+        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if self.call("GET", "/healthz")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=20) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def servers(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Server]]:
+    folder = tmp_path_factory.mktemp("servers")
+    started = [Server(postgres_url, folder / "a"), Server(postgres_url, folder / "b")]
+    try:
+        yield started
+    finally:
+        for server in started:
+            server.stop()
+
+
+def run_resident(servers: list[Server], answers: list[str], retry_unavailable: bool = False,
+                 failures: list[int] | None = None) -> str:  # fmt: skip
+    """A whole application, each turn on the next server in turn; returns the session id."""
+
+    def call(server: Server, path: str, body: dict[str, str], ok: int) -> Any:
+        while True:
+            try:
+                status, turn = server.call("POST", path, body)
+            except OSError:
+                status, turn = 0, None
+            if status == ok or not retry_unavailable:
+                break
+            assert status in {0, 503}, (status, turn)  # refused cleanly, never a 500
+            if failures is not None:
+                failures.append(status)
+            time.sleep(0.2)
+        assert status == ok, (status, turn)
+        return turn
+
+    session = call(servers[0], "/api/chat/sessions", {}, 201)["session_id"]
+    for number, text in enumerate([*answers, "yes"]):
+        server = servers[number % len(servers)]
+        turn = call(server, f"/api/chat/sessions/{session}/messages", {"text": text}, 200)
+    assert turn["done"] and turn["reference"]
+    return str(session)
+
+
+def check_transcript(server: Server, session: str, answers: list[str]) -> None:
+    """Every answer stored once, in the order given: nothing lost, repeated or reordered."""
+    status, body = server.call("GET", f"/api/chat/sessions/{session}")
+    assert status == 200
+    said = [line["text"] for line in body["transcript"] if line["from"] == "resident"]
+    assert said == [*answers, "yes"]
+
+
+def test_each_turn_on_a_different_server_loses_and_reorders_nothing(
+    servers: list[Server],
+) -> None:
+    results: list[str] = []
+    errors: list[BaseException] = []
+
+    def resident(offset: int) -> None:
+        try:
+            rotated = servers[offset:] + servers[:offset]
+            results.append(run_resident(rotated, ANSWERS))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=resident, args=(i % 2,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(results) == 8
+    for session in results:
+        check_transcript(servers[1], session, ANSWERS)
+
+
+def test_several_workers_deliver_each_message_exactly_once(
+    servers: list[Server],
+    postgres_url: str,
+    smtp_server: SmtpServer,
+    tmp_path: Path,
+) -> None:
+    empty_postgres(postgres_url)
+    for _ in range(12):
+        run_resident(servers, ANSWERS)
+    env = _env(postgres_url, tmp_path, SMTP_HOST=smtp_server.host,
+               SMTP_PORT=str(smtp_server.port))  # fmt: skip
+    command = [sys.executable, "-m", "bot.cli", "worker"]
+    workers = [subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL) for _ in range(3)]
+    engine = create_engine(postgres_url)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                pending = conn.execute(select(outbox.c.id).where(outbox.c.status != "sent")).all()
+            if not pending:
+                break
+            time.sleep(0.2)
+    finally:
+        for worker in workers:
+            worker.terminate()
+            worker.wait(timeout=20)
+        engine.dispose()
+    ids = [str(m["Message-ID"]) for m in smtp_server.handler.messages]
+    assert len(ids) == 24  # a team email and an acknowledgement per request
+    assert len(set(ids)) == len(ids), "a message was sent twice"
+
+
+@pytest.mark.skipif(shutil.which("pg_ctlcluster") is None, reason="needs pg_ctlcluster")
+def test_a_database_restart_costs_only_requests_in_flight(
+    servers: list[Server], postgres_url: str
+) -> None:
+    version = sorted(os.listdir("/etc/postgresql"))[0]
+    failures: list[int] = []
+    sessions: list[str] = []
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def residents() -> None:
+        try:
+            while not stop.is_set():
+                sessions.append(run_resident(servers, ANSWERS, True, failures))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=residents) for _ in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(1.0)
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart", "-m", "fast"],
+        check=True,
+        capture_output=True,
+    )
+    time.sleep(1.5)
+    stop.set()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    # Both servers answer again without being restarted.
+    assert all(server.call("GET", "/healthz")[0] == 200 for server in servers)
+    # Every resident finished, each answer stored once and in order.
+    assert len(sessions) >= 4
+    for session in sessions:
+        check_transcript(servers[0], session, ANSWERS)
+    engine = create_engine(postgres_url)
+    with engine.connect() as conn:
+        references = conn.execute(select(requests.c.reference)).scalars().all()
+    engine.dispose()
+    assert len(references) == len(set(references))
+    print(f"requests that failed during the restart: {len(failures)}")
