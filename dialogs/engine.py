@@ -20,6 +20,8 @@ from dialogs.answers import sms_answer_pages
 from dialogs.fields import FIELDS
 from dialogs.fields import Field
 from dialogs.machine import IntakeDialog
+from dialogs.machine import forget_machine
+from dialogs.machine import machine_for
 from dialogs.model import MAX_INCIDENTS
 from dialogs.model import DialogModel
 from dialogs.model import contact_conflict
@@ -63,7 +65,12 @@ class Dialog:
     def __post_init__(self) -> None:
         if self.model.state is None:
             self.model.ask_other_reporters = self.policy.has_community_route
-        self.machine = IntakeDialog(model=self.model)
+            machine_for(self.model)  # binding a new model puts it at the first question
+
+    @property
+    def machine(self) -> IntakeDialog:
+        """The state chart, bound to this dialog's model (one machine is shared per thread)."""
+        return machine_for(self.model)
 
     @property
     def state(self) -> str:
@@ -308,7 +315,11 @@ class Dialog:
         return []
 
     def _advance(self, event: str, **kwargs: Any) -> None:
-        self.machine.send(event, **kwargs)
+        try:
+            self.machine.send(event, **kwargs)
+        except BaseException:
+            forget_machine()  # never reuse a machine left mid-event
+            raise
 
     # -- rendering -------------------------------------------------------------------------
 

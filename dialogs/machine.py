@@ -14,6 +14,7 @@ Events:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -213,3 +214,38 @@ class IntakeDialog(StateChart[DialogModel]):
 
     def on_enter_confirm(self) -> None:
         self.model.reviewing = False
+
+    def bind(self, model: DialogModel) -> None:
+        """Point this machine at another conversation's model (see `machine_for`)."""
+        self.model = model
+        # Guards and actions read `self.model` when they run; the callback registry (the
+        # costly part) does not depend on the model. The state lookup holds the model it was
+        # built with, and the engine stops for good at a final state, so both are built anew.
+        # The engine starts a model with no state at the first question, as a new machine would.
+        self._config = self._build_configuration()
+        self._engine = self._get_engine()  # type: ignore[no-untyped-call]
+        self._engine.start()
+
+
+_local = threading.local()
+
+
+def machine_for(model: DialogModel) -> IntakeDialog:
+    """A machine bound to `model`, reused within a thread.
+
+    Building a python-statemachine instance registers every callback, which costs more than
+    the rest of a turn put together; the definition never changes, so each thread builds one
+    and rebinds it to the model of each turn.
+    """
+    machine: IntakeDialog | None = getattr(_local, "machine", None)
+    if machine is None:
+        machine = IntakeDialog(model=DialogModel())
+        _local.machine = machine
+    if machine.model is not model:
+        machine.bind(model)
+    return machine
+
+
+def forget_machine() -> None:
+    """Drop this thread's machine, so the next turn builds a fresh one (after an error)."""
+    _local.machine = None

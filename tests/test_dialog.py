@@ -335,3 +335,32 @@ def test_community_question_only_where_the_policy_has_that_route(
     assert resident.dialog.model.answers["other_reporters"] == 4
     record = answers_to_record(resident.dialog.model, channel="web", policy=merseyside_policy)
     assert record["other_reporters"] == 4
+
+
+def test_the_shared_machine_follows_the_same_path_as_a_fresh_one(default_policy: Policy) -> None:
+    """One state chart per thread is rebound each turn; it must behave like a new one."""
+    from dialogs.machine import forget_machine
+
+    script = [*conversation([incident("2 weeks ago", "1 week ago")] * 2, hate=True), "change phone",
+              "07123 456780", "yes"]  # fmt: skip
+
+    def run(fresh: bool, interleave: bool) -> list[dict[str, object]]:
+        models = []
+        one, other = Dialog(default_policy), Dialog(default_policy)
+        one.start()
+        other.start()
+        for text in script:
+            if fresh:
+                forget_machine()
+            one = Dialog(default_policy, DialogModel.from_dict(one.model.to_dict()))
+            one.handle(text, TODAY)
+            if interleave:  # another conversation takes a turn in between, on the same thread
+                other = Dialog(default_policy, DialogModel.from_dict(other.model.to_dict()))
+                other.handle(text, TODAY)
+            models.append(one.model.to_dict())
+        return models
+
+    expected = run(fresh=True, interleave=False)
+    assert expected[-1]["state"] == "submitted"
+    assert run(fresh=False, interleave=True) == expected
+    assert run(fresh=False, interleave=False) == expected  # after a conversation has ended
