@@ -39,6 +39,8 @@ chat: $(STAMP)
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
 
-## Benchmarks (not tests): server time for complete conversations.
+## Benchmarks (not tests): server time per turn in-process, then load on real gunicorn servers
+## (SQLite and the PostgreSQL server on 127.0.0.1) beside bare Flask. About 8 minutes.
 bench: $(STAMP)
 	$(BIN)/python bench/conversation.py
+	$(BIN)/python bench/load.py
