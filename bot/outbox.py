@@ -58,8 +58,14 @@ class Deliverer:
     def run_once(self, limit: int = 50) -> dict[str, int]:
         """Deliver every due message once; return counts of sent, retried and failed."""
         counts = {"sent": 0, "retry": 0, "failed": 0}
-        for row in self._claim(limit):
-            counts[self._deliver(row)] += 1
+        try:
+            for row in self._claim(limit):
+                counts[self._deliver(row)] += 1
+        finally:
+            for sender in (self.email, self.sms):
+                close = getattr(sender, "close", None)
+                if close is not None:
+                    close()  # e.g. end the SMTP session that carried this round
         return counts
 
     def run_forever(self, stop: threading.Event, poll_seconds: float = 2.0) -> None:

@@ -171,9 +171,11 @@ class RecordingHandler:
         self.messages: list[EmailMessage] = []
         self.refuse_next = 0
         self.attempts = 0
+        self.peers: list[Any] = []  # the client address of each message: one per connection
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.attempts += 1
+        self.peers.append(session.peer)
         if self.refuse_next > 0:
             self.refuse_next -= 1
             return "451 4.3.0 Try again later"

@@ -196,3 +196,13 @@ def test_submitted_time_is_london_time(app: Flask, clock: Clock) -> None:
         record = json.loads(conn.execute(select(requests.c.record)).scalar_one())
     assert record["submitted_at"] == "2026-07-02T00:30:00+01:00"
     assert record["screening"]["as_of"] == "2026-07-02"
+
+
+def test_one_delivery_round_uses_one_smtp_session(
+    smtp_app: Flask, smtp_server: SmtpServer, clock: Clock
+) -> None:
+    submit(smtp_app)
+    submit(smtp_app)
+    assert worker(smtp_app, clock).run_once() == {"sent": 4, "retry": 0, "failed": 0}
+    assert len(smtp_server.handler.messages) == 4
+    assert len(set(smtp_server.handler.peers)) == 1  # four messages, one connection
