@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask
 
 from bot import config
+from bot import db
 from bot import providers
 from bot import store
 from bot.conversation import Conversations
@@ -99,7 +100,7 @@ def opted_out_check(app: Flask) -> Callable[[str], bool]:
     secret = app.config["SECRET_KEY"]
 
     def opted_out(number: str) -> bool:
-        with engine.connect() as conn:
+        with db.read(engine) as conn:
             return store.sms_opted_out(conn, sender_key(secret, number))
 
     return opted_out

@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy.engine import RowMapping
 
+from bot import db
 from bot import store
 from dialogs import texts
 from dialogs.engine import Dialog
@@ -81,7 +82,7 @@ class Conversations:
 
     def start(self, channel: str) -> Turn:
         """Open a new conversation and return the welcome turn."""
-        with self.engine.begin() as conn:
+        with db.write(self.engine) as conn:
             return self.open(conn, channel, self.clock())
 
     def open(
@@ -101,7 +102,7 @@ class Conversations:
             conn,
             channel=channel,
             state=dialog.state,
-            data=dialog.model.to_dict(),
+            data=dialog.model.to_json(),
             transcript=transcript,
             now=now,
             sender=sender,
@@ -112,7 +113,7 @@ class Conversations:
     def post(self, conversation_id: str, text: str) -> Turn:
         """Handle one message from the resident, in one transaction."""
         now = self.clock()
-        with self.engine.begin() as conn:
+        with db.write(self.engine) as conn:
             row = store.lock_conversation(conn, conversation_id)
             dialog = self.restore(row, now)
             assert row is not None
@@ -153,7 +154,7 @@ class Conversations:
             conversation_id,
             state=dialog.state,
             status=status,
-            data=dialog.model.to_dict(),
+            data=dialog.model.to_json(),
             transcript=transcript,
             now=now,
             reference=reference,
@@ -164,7 +165,7 @@ class Conversations:
     def get(self, conversation_id: str) -> dict[str, Any]:
         """The transcript and current question, so a reloaded page can resume."""
         now = self.clock()
-        with self.engine.connect() as conn:
+        with db.read(self.engine) as conn:
             row = store.read_conversation(conn, conversation_id)
         dialog = self.restore(row, now)
         assert row is not None

@@ -7,11 +7,18 @@ SELECT ... FOR UPDATE in `bot.store`.
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy import create_engine
 from sqlalchemy import event
@@ -19,11 +26,75 @@ from sqlalchemy import event
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+class WriteLock:
+    """One writer at a time across every process using a SQLite file, waking the next at once.
+
+    SQLite's own busy handler polls with sleeps of up to 100 ms, which a waiting resident
+    feels; a blocking flock on a file beside the database hands over as soon as a writer
+    commits. The descriptor is opened per process, so forked gunicorn workers never share it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._pid = -1
+        self._fd = -1
+        self._threads = threading.Lock()
+
+    def _descriptor(self) -> int:
+        if self._pid != os.getpid():
+            self._pid, self._threads = os.getpid(), threading.Lock()
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        return self._fd
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold the lock for the block."""
+        fd = self._descriptor()
+        with self._threads:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+_write_locks: weakref.WeakKeyDictionary[Engine, WriteLock] = weakref.WeakKeyDictionary()
+
+
+READ_ONLY = "casereview_read_only"
+
+
+@contextmanager
+def read(engine: Engine) -> Iterator[Connection]:
+    """A read-only connection: on SQLite it never takes the write lock, so it waits for no one."""
+    with engine.connect() as conn:
+        conn.execution_options(**{READ_ONLY: True})
+        yield conn
+
+
+@contextmanager
+def write(engine: Engine) -> Iterator[Connection]:
+    """A write transaction: committed at the end of the block, rolled back on an exception.
+
+    On SQLite it also holds the file's write lock until after the commit.
+    """
+    lock = _write_locks.get(engine)
+    if lock is None:
+        with engine.begin() as conn:
+            yield conn
+        return
+    with lock.held(), engine.begin() as conn:
+        yield conn
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`, with the SQLite settings that make it safe for several processes."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    database = url.removeprefix("sqlite:///")
+    if database and database != url and ":memory:" not in database:
+        _write_locks[engine] = WriteLock(Path(database + ".writelock"))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -38,8 +109,10 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # Take the write lock up front so two turns of one conversation run one after the other.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Take the write lock up front so two turns of one conversation run one after the other;
+        # only a block opened with `read()` starts a plain (deferred) read transaction.
+        reading = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine
 

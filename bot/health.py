@@ -8,12 +8,14 @@ from flask import jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
+from bot import db
+
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
     """Report whether this server can reach its database (errors become 503 JSON)."""
-    with current_app.extensions["casereview.engine"].connect() as conn:
+    with db.read(current_app.extensions["casereview.engine"]) as conn:
         conn.execute(text("SELECT 1"))
     return jsonify({"status": "ok"})

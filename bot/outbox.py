@@ -23,6 +23,7 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
 
+from bot import db
 from bot import emails
 from bot import store
 from bot.conversation import utcnow
@@ -91,7 +92,7 @@ class Deliverer:
             ),
         )
         claimed = []
-        with self.engine.begin() as conn:
+        with db.write(self.engine) as conn:
             query = select(outbox).where(due).order_by(outbox.c.id).limit(limit)
             if conn.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
@@ -111,7 +112,7 @@ class Deliverer:
         return claimed
 
     def _compose(self, row: dict[str, Any]) -> EmailMessage:
-        with self.engine.connect() as conn:
+        with db.read(self.engine) as conn:
             request = store.read_request(conn, row["request_id"])
         assert request is not None
         record = json.loads(request["record"])
@@ -126,7 +127,7 @@ class Deliverer:
 
     def _text(self, row: dict[str, Any]) -> str:
         """The text message for an SMS row: never a name, an address or what happened."""
-        with self.engine.connect() as conn:
+        with db.read(self.engine) as conn:
             request = store.read_request(conn, row["request_id"])
         assert request is not None
         record = json.loads(request["record"])
@@ -177,5 +178,5 @@ class Deliverer:
         return "failed"
 
     def _record(self, row: dict[str, Any], **values: Any) -> None:
-        with self.engine.begin() as conn:
+        with db.write(self.engine) as conn:
             conn.execute(update(outbox).where(outbox.c.id == row["id"]).values(**values))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 from sqlalchemy.engine import RowMapping
 
+from bot import db
 from bot import store
 from bot.conversation import Conversations
 from bot.conversation import Turn
@@ -47,7 +48,7 @@ class SmsConversations:
         service = self.conversations
         now = service.clock()
         key = sender_key(self.secret, sender)
-        with service.engine.begin() as conn:
+        with db.write(service.engine) as conn:
             sender_row = store.lock_sms_sender(conn, key, now)
             seen = store.read_sms_reply(conn, message_sid)
             if seen is not None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import fields
 from typing import Any
 
 INCIDENT_QUESTIONS = (
@@ -33,8 +35,12 @@ class DialogModel:
     ask_other_reporters: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready copy for storage."""
+        """A JSON-ready deep copy."""
         return asdict(self)
+
+    def to_json(self) -> str:
+        """The model as JSON text for storage (no deep copy first: it is written at once)."""
+        return json.dumps({f.name: getattr(self, f.name) for f in fields(self)})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DialogModel:
