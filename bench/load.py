@@ -72,6 +72,8 @@ class Stats:
     final_turns: list[float] = field(default_factory=list)
     conversations: int = 0
     errors: int = 0
+    all_turns: int = 0
+    """Every turn answered, warm-up included, to share out the server's CPU time."""
 
 
 async def resident(port: int, echo: bool, stats: Stats, start: float, end: float) -> None:
@@ -93,6 +95,7 @@ async def resident(port: int, echo: bool, stats: Stats, start: float, end: float
             if status != ok:
                 stats.errors += 1
                 break
+            stats.all_turns += 1
             if number == 0 and not echo:
                 session = reply["session_id"]
             if start <= t0 and t1 <= end:
@@ -145,6 +148,14 @@ class Served:
     @property
     def workers(self) -> list[int]:
         return children(self.process.pid)
+
+    def wait_for_workers(self, count: int) -> list[int]:
+        """The worker pids, once all `count` have forked (the first may answer before the
+        last exists, and CPU time must be summed over all of them)."""
+        deadline = time.monotonic() + 30
+        while len(self.workers) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.workers
 
 
 @contextmanager
@@ -233,7 +244,7 @@ def measure_backend(name: str, database: str, folder: Path, seconds: float,
             (f"{name}: process start to first turn served", f"{served.first_request_s:.2f} s")
         )
         for residents in (8, 64):
-            pids = served.workers
+            pids = served.wait_for_workers(2)
             cpu0 = cpu_seconds(pids)
             stats = run_load(port, residents, seconds, echo=False)
             cpu = cpu_seconds(pids) - cpu0
@@ -247,7 +258,7 @@ def measure_backend(name: str, database: str, folder: Path, seconds: float,
                 f"{name}, {residents} residents: final confirmation turn p50 / p99",
                 f"{pct(stats.final_turns, 50):.1f} / {pct(stats.final_turns, 99):.1f} ms",
             ))  # fmt: skip
-            conversations = len(stats.latencies) / TURNS
+            conversations = stats.all_turns / TURNS
             rows.append((
                 f"{name}, {residents} residents: server CPU per complete conversation",
                 f"{cpu / conversations * 1000:.1f} ms",
@@ -260,7 +271,7 @@ def measure_memory(database: str, folder: Path, total: int, rows: list[tuple[str
     command, env = casereview(database, folder, workers=1)
     port = int(env["PORT"])
     with serve(command, env, port, ("POST", "/api/chat/sessions", {}), 201) as served:
-        [worker] = served.workers
+        [worker] = served.wait_for_workers(1)
         marks = {}
         done = 0
 
