@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint typecheck pytest install clean chat bench
 
@@ -29,15 +30,20 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(AXE)
 	$(BIN)/pytest
+
+# axe-core, for the accessibility checks the browser tests run in Chromium.
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
 
 chat: $(STAMP)
 	$(BIN)/casereview migrate
 	$(BIN)/casereview chat
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules instance .pytest_cache .mypy_cache .ruff_cache
 
 ## Benchmarks (not tests): server time per turn in-process, then load on real gunicorn servers
 ## (SQLite and the PostgreSQL server on 127.0.0.1) beside bare Flask. About 8 minutes.

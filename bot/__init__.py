@@ -33,6 +33,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config:
         settings.update(test_config)
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=str(settings.get("PUBLIC_URL") or "").startswith("https://"),
+        SESSION_COOKIE_NAME="casereview_session",
+    )
     app.config.update(settings)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     configure_logging(app.config["LOG_LEVEL"])
@@ -60,11 +66,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from bot import api
     from bot import errors
     from bot import health
+    from bot import security
     from bot import sms_webhook
+    from bot import web
 
     app.register_blueprint(api.bp)
     app.register_blueprint(sms_webhook.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(web.bp)
+    security.register(app)
     errors.register(app)
     return app
 

@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from bot.conversation import Conversations
 from bot.conversation import Expired
 from bot.conversation import NotFound
+from bot.conversation import iso_utc
 from bot.errors import ApiError
 
 bp = Blueprint("api", __name__, url_prefix="/api/chat")
@@ -76,3 +77,14 @@ def get_session(session_id: str) -> ResponseReturnValue:
         return jsonify(_service().get(session_id)), 200
     except (NotFound, Expired) as error:
         raise _lookup_error(error) from None
+
+
+@bp.post("/sessions/<session_id>/extend")
+def extend_session(session_id: str) -> ResponseReturnValue:
+    """More time: restart the idle timer, so a warned resident keeps their answers."""
+    _json_body()
+    try:
+        expires = _service().extend(session_id)
+    except (NotFound, Expired) as error:
+        raise _lookup_error(error) from None
+    return jsonify({"session_id": session_id, "expires_at": iso_utc(expires)}), 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -40,6 +41,23 @@ def _choice(env: Mapping[str, str], key: str, allowed: tuple[str, ...]) -> str |
     if raw and raw not in allowed:
         raise SystemExit(f"{key} must be one of {', '.join(allowed)}, not {raw!r}")
     return raw or None
+
+
+def _colour(env: Mapping[str, str], key: str, default: str) -> str:
+    raw = (env.get(key) or default).strip().lower()
+    if not re.fullmatch(r"#[0-9a-f]{6}", raw):
+        raise SystemExit(f"{key} must be a colour written #rrggbb, not {raw!r}")
+    return raw
+
+
+def _origins(raw: str) -> list[str]:
+    """EMBED_ORIGINS: scheme://host[:port] entries, separated by commas or spaces."""
+    origins = [o.strip().rstrip("/") for o in re.split(r"[,\s]+", raw) if o.strip()]
+    for origin in origins:
+        if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d+)?", origin):
+            raise SystemExit(f"EMBED_ORIGINS entries look like https://www.council.gov.uk, "
+                             f"not {origin!r}")  # fmt: skip
+    return origins
 
 
 def instance_path(env: Mapping[str, str] | None = None) -> Path:
@@ -110,6 +128,15 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SMS_PROVIDER": _choice(env, "SMS_PROVIDER", ("notify", "twilio", "drop")),
         "PUBLIC_URL": env.get("PUBLIC_URL") or None,
         "SECRET_KEY": secret_key(env, folder),
+        # The resident's pages: service name, council name and logo, the brand colour (text
+        # on it is chosen for contrast), and the origins allowed to embed the chat widget.
+        "SERVICE_NAME": env.get("SERVICE_NAME") or "Ask for an anti-social behaviour case review",
+        "COUNCIL_NAME": env.get("COUNCIL_NAME") or None,
+        "LOGO_URL": env.get("LOGO_URL") or None,
+        "THEME_COLOUR": _colour(env, "THEME_COLOUR", "#1d70b8"),
+        "EMBED_ORIGINS": _origins(env.get("EMBED_ORIGINS", "")),
+        # Warn a resident this many seconds before an idle web conversation expires.
+        "SESSION_WARNING_SECONDS": _int(env, "SESSION_WARNING_SECONDS", 300),
         # A web conversation nobody has touched for this long expires.
         "SESSION_TTL_HOURS": _float(env, "SESSION_TTL_HOURS", 24.0),
         # A conversation by text lasts longer; after a pause it offers to carry on or restart.

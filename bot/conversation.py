@@ -55,16 +55,25 @@ class Turn:
     expects: dict[str, Any] | None
     done: bool
     reference: str | None
+    problem: str | None = None
+    expires_at: dt.datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON body of the API response."""
+        """The JSON body of the API response (the contract's fields, then our additions)."""
         return {
             "session_id": self.session_id,
             "messages": [{"text": m} for m in self.messages],
             "expects": self.expects,
             "done": self.done,
             "reference": self.reference,
+            "problem": self.problem,
+            "expires_at": iso_utc(self.expires_at),
         }
+
+
+def iso_utc(moment: dt.datetime | None) -> str | None:
+    """A stored (naive UTC) time as ISO 8601 with its zone, for clients."""
+    return None if moment is None else moment.replace(tzinfo=dt.UTC).isoformat()
 
 
 @dataclass
@@ -108,7 +117,8 @@ class Conversations:
             sender=sender,
         )
         logger.info("conversation started id=%s channel=%s", conversation_id[:8], channel)
-        return Turn(conversation_id, reply.messages, reply.expects, False, None)
+        expires = now + self.ttl_for(channel)
+        return Turn(conversation_id, reply.messages, reply.expects, False, None, None, expires)
 
     def post(self, conversation_id: str, text: str) -> Turn:
         """Handle one message from the resident, in one transaction."""
@@ -160,7 +170,16 @@ class Conversations:
             reference=reference,
         )
         logger.info("turn id=%s from=%s to=%s", conversation_id[:8], before, dialog.state)
-        return Turn(conversation_id, reply.messages, reply.expects, reply.done, reference)
+        expires = None if reply.done else now + self.ttl_for(row["channel"])
+        return Turn(
+            conversation_id,
+            reply.messages,
+            reply.expects,
+            reply.done,
+            reference,
+            reply.problem,
+            expires,
+        )
 
     def get(self, conversation_id: str) -> dict[str, Any]:
         """The transcript and current question, so a reloaded page can resume."""
@@ -169,13 +188,35 @@ class Conversations:
             row = store.read_conversation(conn, conversation_id)
         dialog = self.restore(row, now)
         assert row is not None
+        active = row["status"] == "active"
+        expires = row["updated_at"] + self.ttl_for(row["channel"]) if active else None
         return {
             "session_id": conversation_id,
             "transcript": json.loads(row["transcript"]),
             "expects": dialog.expects(),
             "done": dialog.done,
             "reference": row["reference"],
+            "expires_at": iso_utc(expires),
         }
+
+    def dialog(self, conversation_id: str) -> tuple[Dialog, str | None]:
+        """The stored dialog and reference, for pages that show answers (NotFound, Expired)."""
+        with db.read(self.engine) as conn:
+            row = store.read_conversation(conn, conversation_id)
+        dialog = self.restore(row, self.clock())
+        assert row is not None
+        return dialog, row["reference"]
+
+    def extend(self, conversation_id: str) -> dt.datetime:
+        """Restart the idle timer of an open conversation (the resident asked for more time)."""
+        now = self.clock()
+        with db.write(self.engine) as conn:
+            row = store.lock_conversation(conn, conversation_id)
+            self.restore(row, now)
+            assert row is not None
+            store.touch_conversation(conn, conversation_id, now)
+        logger.info("conversation extended id=%s", conversation_id[:8])
+        return now + self.ttl_for(row["channel"])
 
     def today(self, now: dt.datetime) -> dt.date:
         """The resident's date: today in England and Wales."""

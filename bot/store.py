@@ -230,3 +230,10 @@ def end_conversation(
         .where(conversations.c.id == conversation_id)
         .values(status=status, updated_at=now)
     )
+
+
+def touch_conversation(conn: Connection, conversation_id: str, now: dt.datetime) -> None:
+    """Mark a conversation as used now, without a turn."""
+    conn.execute(
+        update(conversations).where(conversations.c.id == conversation_id).values(updated_at=now)
+    )

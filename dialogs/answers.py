@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from dialogs.fields import FIELDS
@@ -83,6 +84,41 @@ def _hidden(name: str, model: DialogModel) -> bool:
     if name == "hate_categories":
         return not a.get("hate_motivated")
     return False
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One answer to check, for pages that show a summary list with change links."""
+
+    section: str
+    label: str
+    value: str
+    change: str
+    """The command that changes this answer, as the resident could type it."""
+
+
+def answer_rows(model: DialogModel) -> list[AnswerRow]:
+    """Every answer given, grouped in sections, each with the command that changes it."""
+    rows = [
+        AnswerRow("Your details", FIELDS[n].label, _show(n, model.answers[n]),
+                  f"change {n.replace('_', ' ')}")
+        for n in _top_level_order(model)
+    ]  # fmt: skip
+    for number, incident in enumerate(model.incidents, start=1):
+        rows += [
+            AnswerRow(f"Incident {number}", FIELDS[n].label, _show(n, incident[n]),
+                      f"change incident {number} {n.replace('_', ' ')}")
+            for n in INCIDENT_QUESTIONS
+            if n in incident
+        ]  # fmt: skip
+    tail = ["other_reporters", "impact", "perpetrator_under_18", "desired_outcome"]
+    rows += [
+        AnswerRow("About the problem", FIELDS[n].label, _show(n, model.answers[n]),
+                  f"change {n.replace('_', ' ')}")
+        for n in tail
+        if n in model.answers
+    ]  # fmt: skip
+    return rows
 
 
 def check_your_answers(model: DialogModel, policy: Policy) -> list[str]:

@@ -52,6 +52,8 @@ class Reply:
     expects: dict[str, Any] | None
     done: bool = False
     submitted: bool = False
+    problem: str | None = None
+    """Why the answer was not accepted, when it was not (shown as an error next to the input)."""
 
 
 @dataclass
@@ -121,7 +123,9 @@ class Dialog:
         try:
             value = self._read(spec, text, words, today)
         except Invalid as problem:
-            return self._ask([str(problem)], repeat=True)
+            reply = self._ask([str(problem)], repeat=True)
+            reply.problem = str(problem)
+            return reply
         said = self._store(spec, value)
         if spec.name in NARRATIVE and _DANGER.search(words):
             said.append(texts.SAFETY)
@@ -355,6 +359,28 @@ class Dialog:
             options = "\n".join(f"{n}. {c.label}" for n, c in enumerate(spec.choices, start=1))
             text = f"{text}\n{options}"
         return text
+
+    def question(self) -> str:
+        """The current question's wording, without numbered options (pages show those as
+        buttons or boxes)."""
+        if self.done or self.state == "confirm":
+            return ""
+        spec = FIELDS[self.state]
+        victim = self.model.answers.get("victim_name") or "the person"
+        text = spec.prompt.format(n=self.model.incident + 1, victim=victim)
+        if spec.choices:  # the page shows the options, so "Type yes or no." is not needed
+            text = re.sub(r"\s*Type yes or no\.$", "", text)
+        return text
+
+    def hint(self) -> str:
+        """A line of help for the current question, if it has one."""
+        spec = FIELDS.get(self.state)
+        return spec.help.format(max=MAX_INCIDENTS) if spec and spec.help else ""
+
+    def said_before(self, messages: list[str]) -> list[str]:
+        """The messages of a reply other than the question itself (feedback, errors, help)."""
+        bare = set(self._ask([]).messages) if not self.done else set()
+        return [m for m in messages if m not in bare]
 
     def expects(self) -> dict[str, Any] | None:
         """The contract's `expects` object for the current question, or None when ended."""

@@ -6,6 +6,7 @@ import pytest
 
 from dialogs.engine import Dialog
 from dialogs.engine import Reply
+from dialogs.fields import FIELDS
 from dialogs.model import MAX_INCIDENTS
 from dialogs.model import DialogModel
 from dialogs.policy import Policy
@@ -364,3 +365,23 @@ def test_the_shared_machine_follows_the_same_path_as_a_fresh_one(default_policy:
     assert expected[-1]["state"] == "submitted"
     assert run(fresh=False, interleave=True) == expected
     assert run(fresh=False, interleave=False) == expected  # after a conversation has ended
+
+
+def test_every_answer_row_changes_its_own_answer(resident: Resident) -> None:
+    from dialogs.answers import answer_rows
+    from dialogs.answers import find_change_target
+
+    resident.say(*conversation([incident("2 weeks ago", "1 week ago")] * 2, hate=True))
+    assert resident.field == "confirm"
+    rows = answer_rows(resident.dialog.model)
+    assert {r.section for r in rows} == {"Your details", "Incident 1", "Incident 2",
+                                         "About the problem"}  # fmt: skip
+    labels = {(r.section, r.label) for r in rows}
+    assert ("Your details", "Type of hate") in labels and ("Incident 2", "Reported to") in labels
+    for row in rows:
+        target = find_change_target(row.change.removeprefix("change "), resident.dialog.model)
+        assert isinstance(target, tuple), (row, target)
+        name, number = target
+        assert FIELDS[name].label == row.label
+        if row.section.startswith("Incident"):
+            assert number == int(row.section.split()[1]) - 1

@@ -1,0 +1,48 @@
+"""Security headers on every response: a strict Content-Security-Policy for the pages, with
+frame rules that let only the configured council sites embed the chat."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask import Response
+from flask import current_app
+from flask import request
+
+
+def content_security_policy() -> str:
+    """Scripts, styles and requests from this service only; framing by EMBED_ORIGINS only."""
+    ancestors = " ".join(["'self'", *current_app.config["EMBED_ORIGINS"]])
+    images = "'self' data:"
+    logo = current_app.config.get("LOGO_URL") or ""
+    if logo.startswith("https://"):
+        images += " " + "/".join(logo.split("/")[:3])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            f"img-src {images}",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            f"frame-ancestors {ancestors}",
+        ]
+    )
+
+
+def register(app: Flask) -> None:
+    """Add the headers after each request."""
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        if response.mimetype == "text/html":
+            headers["Content-Security-Policy"] = content_security_policy()
+            headers["Cache-Control"] = "no-store"  # pages can show a resident's answers
+            if not current_app.config["EMBED_ORIGINS"] or request.path != "/chat":
+                headers["X-Frame-Options"] = "SAMEORIGIN"
+        return response

@@ -1,0 +1,287 @@
+"""The resident's pages: the chat (JavaScript on the JSON API), the embeddable widget, and the
+same conversation as plain HTML forms for browsers without JavaScript.
+
+The form version asks one question per page, posts the answer, and redirects (post, redirect,
+get). Its conversation id lives in the signed session cookie with a CSRF token that every
+form carries.
+"""
+
+from __future__ import annotations
+
+import hmac
+import itertools
+import secrets
+from typing import Any
+
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask.typing import ResponseReturnValue
+
+from bot.conversation import Conversations
+from bot.conversation import Expired
+from bot.conversation import NotFound
+from dialogs.answers import AnswerRow
+from dialogs.answers import answer_rows
+from dialogs.engine import Dialog
+
+bp = Blueprint("web", __name__)
+MAX_ANSWER_CHARS = 10_000
+# The input each kind of question gets, with the browser's autofill hint where one fits.
+INPUTS: dict[str, dict[str, str]] = {
+    "name": {"type": "text", "autocomplete": "name", "spellcheck": "false"},
+    "victim_name": {"type": "text", "autocomplete": "off", "spellcheck": "false"},
+    "address": {"element": "textarea", "autocomplete": "street-address", "rows": "3"},
+    "postcode": {"type": "text", "autocomplete": "postal-code", "class": "input-short",
+                 "spellcheck": "false"},
+    "phone": {"type": "tel", "autocomplete": "tel", "class": "input-medium"},
+    "email": {"type": "email", "autocomplete": "email", "spellcheck": "false"},
+    "date": {"type": "text", "autocomplete": "off", "class": "input-medium",
+             "hint": "For example 14/03/2026, 2 weeks ago or last Friday."},
+    "number": {"type": "text", "inputmode": "numeric", "class": "input-short"},
+    "text": {"element": "textarea", "rows": "5"},
+    "short_text": {"type": "text"},
+}  # fmt: skip
+SHORT_TEXT = {"report_reference"}
+
+
+def _service() -> Conversations:
+    service: Conversations = current_app.extensions["casereview.conversations"]
+    return service
+
+
+def input_for(expects: dict[str, Any]) -> dict[str, str]:
+    """The HTML input (element, type, autocomplete) for a question."""
+    field, kind = expects["field"], expects["kind"]
+    if field in INPUTS:
+        return INPUTS[field]
+    if kind == "text" and field in SHORT_TEXT:
+        return INPUTS["short_text"]
+    return INPUTS.get(kind, INPUTS["short_text"])
+
+
+def page_context() -> dict[str, Any]:
+    """What every page shows: names, phone, the brand."""
+    policy = current_app.extensions["casereview.policy"]
+    config = current_app.config
+    return {
+        "service_name": config["SERVICE_NAME"],
+        "council_name": config["COUNCIL_NAME"] or policy.team_name,
+        "logo_url": config["LOGO_URL"],
+        "team_phone": policy.team_phone,
+        "team_name": policy.team_name,
+        "privacy_url": policy.privacy_url,
+    }
+
+
+# -- CSRF for the form version ------------------------------------------------------------
+
+
+def csrf_token() -> str:
+    """This browser session's CSRF token, made on first use."""
+    token = session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return str(token)
+
+
+def check_csrf() -> None:
+    """Refuse a form post whose token is missing or wrong (400, the form is shown again)."""
+    sent = request.form.get("csrf_token", "")
+    expected = session.get("csrf", "")
+    if not sent or not expected or not hmac.compare_digest(str(sent), str(expected)):
+        abort(400, description="The form has expired. Go back, reload the page and try again.")
+
+
+# -- the chat page and the widget ------------------------------------------------------------
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    """The service's front page: the form version's start page."""
+    return redirect(url_for("web.apply_start"))
+
+
+@bp.get("/chat")
+def chat() -> ResponseReturnValue:
+    """The chat page (JavaScript), also shown inside the widget's frame with ?embed=1."""
+    embed = request.args.get("embed") == "1"
+    return render_template(
+        "chat.html",
+        embed=embed,
+        warning_seconds=current_app.config["SESSION_WARNING_SECONDS"],
+        **page_context(),
+    )
+
+
+@bp.get("/widget.js")
+def widget() -> Response:
+    """One script tag on a council page adds the launcher and the chat panel."""
+    config = current_app.config
+    public = config.get("PUBLIC_URL")
+    chat_url = (
+        f"{public.rstrip('/')}{url_for('web.chat', embed='1')}"
+        if public
+        else url_for("web.chat", embed="1", _external=True)
+    )
+    settings = {
+        "chatUrl": chat_url,
+        "origins": config["EMBED_ORIGINS"],
+        "label": "Ask for an ASB case review",
+        "title": config["SERVICE_NAME"],
+        "colour": config["THEME_COLOUR"],
+        "textColour": text_colour(config["THEME_COLOUR"]),
+    }
+    body = render_template("widget.js", settings=settings)
+    response = Response(body, mimetype="text/javascript")
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/theme.css")
+def theme() -> Response:
+    """The council's colour as CSS variables (no inline styles, so the CSP stays strict)."""
+    colour = current_app.config["THEME_COLOUR"]
+    css = f":root {{ --brand: {colour}; --brand-text: {text_colour(colour)}; }}\n"
+    response = Response(css, mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, two: str) -> float:
+    """The WCAG contrast ratio of two #rrggbb colours."""
+    light, dark = sorted((_luminance(one), _luminance(two)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_colour(background: str) -> str:
+    """White or near-black, whichever reads better on the council's colour."""
+    white, black = "#ffffff", "#0b0c0c"
+    return white if contrast(background, white) >= contrast(background, black) else black
+
+
+# -- the form version (no JavaScript) ----------------------------------------------------------
+
+
+def sections_of(rows: list[AnswerRow]) -> list[tuple[str, list[AnswerRow]]]:
+    """Answer rows grouped by section, in the order they were asked."""
+    return [(name, list(group)) for name, group in itertools.groupby(rows, lambda r: r.section)]
+
+
+def _current() -> tuple[Dialog, str | None] | None:
+    conversation_id = session.get("conversation")
+    if not conversation_id:
+        return None
+    try:
+        return _service().dialog(conversation_id)
+    except (NotFound, Expired):
+        session.pop("conversation", None)
+        return None
+
+
+@bp.get("/apply")
+def apply_start() -> ResponseReturnValue:
+    """The start page."""
+    ongoing = _current() is not None
+    return render_template("apply_start.html", ongoing=ongoing, csrf_token=csrf_token(),
+                           **page_context())  # fmt: skip
+
+
+@bp.post("/apply/start")
+def apply_begin() -> ResponseReturnValue:
+    """Start a conversation (or carry on with the one this browser has)."""
+    check_csrf()
+    if request.form.get("restart") or _current() is None:
+        turn = _service().start("web")
+        session["conversation"] = turn.session_id
+        session["said"] = turn.messages[:-1]
+        session.pop("problem", None)
+    return redirect(url_for("web.apply_question"), code=303)
+
+
+@bp.get("/apply/question")
+def apply_question() -> ResponseReturnValue:
+    """The current question as a form, or the answers to check, or the confirmation."""
+    current = _current()
+    if current is None:
+        return redirect(url_for("web.apply_start"))
+    dialog, _ = current
+    said = session.pop("said", [])
+    problem = session.pop("problem", None)
+    context = {"csrf_token": csrf_token(), "said": said, "problem": problem, **page_context()}
+    if dialog.done:
+        return redirect(url_for("web.apply_done"))
+    expects = dialog.expects()
+    assert expects is not None
+    if dialog.state == "confirm":
+        sections = sections_of(answer_rows(dialog.model))
+        return render_template("apply_check.html", sections=sections, **context)
+    return render_template(
+        "apply_question.html",
+        question=dialog.question(),
+        hint=dialog.hint() or input_for(expects).get("hint", ""),
+        expects=expects,
+        field_input=input_for(expects),
+        value=session.pop("value", ""),
+        **context,
+    )
+
+
+@bp.post("/apply/answer")
+def apply_answer() -> ResponseReturnValue:
+    """Take one answer or command, then show the next page (post, redirect, get)."""
+    check_csrf()
+    conversation_id = session.get("conversation")
+    if not conversation_id:
+        return redirect(url_for("web.apply_start"), code=303)
+    command = request.form.get("command", "")
+    if command:
+        text = command
+    else:
+        picked = request.form.getlist("answers")
+        text = ", ".join(picked) if picked else request.form.get("answer", "")
+    if len(text) > MAX_ANSWER_CHARS:
+        abort(413, description=f"Answers can be up to {MAX_ANSWER_CHARS:,} characters.")
+    try:
+        turn = _service().post(conversation_id, text)
+        dialog, _ = _service().dialog(conversation_id)
+    except (NotFound, Expired):
+        session.pop("conversation", None)
+        return redirect(url_for("web.apply_start", expired=1), code=303)
+    session["said"] = dialog.said_before(turn.messages)
+    session["problem"] = turn.problem
+    if turn.problem and not command:
+        session["value"] = text[:MAX_ANSWER_CHARS]  # keep what they typed, to correct it
+    target = "web.apply_done" if turn.done else "web.apply_question"
+    return redirect(url_for(target), code=303)
+
+
+@bp.get("/apply/done")
+def apply_done() -> ResponseReturnValue:
+    """The confirmation: reference, what happens next, and the answers to print or save."""
+    current = _current()
+    if current is None:
+        return redirect(url_for("web.apply_start"))
+    dialog, reference = current
+    if not dialog.done:
+        return redirect(url_for("web.apply_question"))
+    said = session.pop("said", [])
+    return render_template("apply_done.html", reference=reference, said=said,
+                           submitted=dialog.state == "submitted",
+                           sections=sections_of(answer_rows(dialog.model)),
+                           csrf_token=csrf_token(),
+                           **page_context())  # fmt: skip

@@ -1,0 +1,385 @@
+"""The resident's pages in real Chromium: keyboard only, embedded on another origin, without
+JavaScript, with axe-core's WCAG 2.2 A and AA rules on every step, plus resume and time-outs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.expected_conditions import staleness_of
+
+from bot.conversation import utcnow
+from tests.browser import CouncilSite
+from tests.browser import LiveServer
+from tests.browser import active
+from tests.browser import chromium
+from tests.browser import council_site  # noqa: F401 (fixture)
+from tests.browser import require_browser
+from tests.browser import run_axe
+from tests.browser import screenshot
+from tests.browser import serve_app
+from tests.browser import text_of
+from tests.browser import wait_for
+from tests.conftest import Clock
+from tests.conftest import make_app
+
+# (answer, kind): kind is how the chat asks it: buttons, boxes, a line or a box of text.
+SCRIPT: list[tuple[str | list[str], str]] = [
+    ("Yes", "choice"),
+    ("I am the victim", "choice"),
+    ("Jane Smith", "line"),
+    ("1 High Street, Exampletown", "box"),
+    ("SW1A 1AA", "line"),
+    ("07123 456789", "line"),
+    ("jane@example.com", "line"),
+    ("Email", "choice"),
+    ("no", "box"),
+    ("No", "choice"),
+    ("2 weeks ago", "line"),
+    ("Loud music and shouting at night", "box"),
+    (["The council", "The police"], "boxes"),
+    ("12 days ago", "line"),
+    ("CAD 1234", "line"),
+    ("No", "choice"),
+    ("I cannot sleep", "box"),
+    ("Not sure", "choice"),
+    ("I want it to stop", "box"),
+]
+INCIDENT_QUESTION = 10  # index in SCRIPT of the first incident question
+
+
+@pytest.fixture(scope="module")
+def live(
+    tmp_path_factory: pytest.TempPathFactory,
+    migrated_template: Path,
+    council_site: CouncilSite,  # noqa: F811
+) -> Iterator[LiveServer]:
+    require_browser()
+    folder = tmp_path_factory.mktemp("browser")
+    database = folder / "casereview.sqlite3"
+    database.write_bytes(migrated_template.read_bytes())
+    app: Flask = make_app(folder, f"sqlite:///{database}", Clock(),
+                          EMBED_ORIGINS=[council_site.url], THEME_COLOUR="#6f2c91")  # fmt: skip
+    app.extensions["casereview.conversations"].clock = utcnow
+    yield from serve_app(lambda: app)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[WebDriver]:
+    require_browser()
+    driver = chromium()
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+class ChatResident:
+    """Answers the chat with the keyboard alone: typing, Tab, Space and Enter."""
+
+    def __init__(self, driver: WebDriver) -> None:
+        self.driver = driver
+        self.violations: list[dict[str, object]] = []
+
+    def bot_messages(self) -> int:
+        return len(self.driver.find_elements(By.CSS_SELECTOR, "#transcript .message-bot"))
+
+    def ready(self, before: int) -> None:
+        try:
+            wait_for(self.driver, lambda d: self.bot_messages() > before and
+                     d.find_element(By.ID, "chat").get_attribute("aria-busy") is None)  # fmt: skip
+        except TimeoutException:
+            tail = text_of(self.driver, "#transcript")[-300:]
+            raise AssertionError(f"no reply; the chat ends with: {tail!r}") from None
+
+    def press(self, *keys: str) -> None:
+        for key in keys:
+            active(self.driver).send_keys(key)
+
+    def tab_to_first_option(self) -> None:
+        """From the top of the page, Tab (past the skip link and the transcript) to the question."""
+        first = self.driver.find_elements(By.CSS_SELECTOR, ".button-choice")[0]
+        self.driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        for _ in range(20):
+            if active(self.driver) == first:
+                return
+            self.press(Keys.TAB)
+        raise AssertionError("the first option cannot be reached with Tab")
+
+    def answer(self, value: str | list[str], kind: str) -> None:
+        before = self.bot_messages()
+        focused = active(self.driver)
+        if kind == "choice":
+            labels = [b.text for b in self.driver.find_elements(By.CSS_SELECTOR, ".button-choice")]
+            assert focused.text == labels[0], "focus should be on the first option"
+            self.press(*([Keys.TAB] * labels.index(str(value))), Keys.ENTER)
+        elif kind == "boxes":
+            boxes = self.driver.find_elements(By.CSS_SELECTOR, "#question input[type=checkbox]")
+            labels = [b.get_attribute("value") for b in boxes]
+            for label in labels:
+                if label in value:
+                    self.press(Keys.SPACE)
+                self.press(Keys.TAB)
+            assert active(self.driver).text == "Send"
+            self.press(Keys.ENTER)
+        else:
+            assert focused.get_attribute("id") == "answer", "focus should be in the answer box"
+            focused.send_keys(str(value))
+            if kind == "box":  # Enter makes a new line in a text box: Tab to Send instead
+                self.press(Keys.TAB)
+                assert active(self.driver).text == "Send"
+            self.press(Keys.ENTER)
+        self.ready(before)
+
+    def check(self, where: str) -> None:
+        self.violations += run_axe(self.driver, where)
+
+
+def _start_chat(driver: WebDriver, url: str) -> ChatResident:
+    driver.get(url)
+    driver.execute_script("localStorage.clear()")
+    driver.get(url)
+    resident = ChatResident(driver)
+    wait_for(
+        driver,
+        lambda d: (
+            resident.bot_messages() >= 2 and d.find_elements(By.CSS_SELECTOR, ".button-choice")
+        ),
+    )
+    return resident
+
+
+def test_a_whole_application_by_keyboard_in_the_chat_page_passes_axe_at_every_step(
+    browser: WebDriver, live: LiveServer
+) -> None:
+    resident = _start_chat(browser, f"{live.url}/chat")
+    resident.tab_to_first_option()
+    resident.check("first question")
+    for width in (320, 1280):
+        screenshot(browser, "chat-1-first-question", width)
+    for number, (value, kind) in enumerate(SCRIPT):
+        resident.answer(value, kind)
+        resident.check(f"after answer {number + 1}")
+        if number == INCIDENT_QUESTION - 1:
+            for width in (320, 1280):
+                screenshot(browser, "chat-2-incident-question", width)
+    assert "Check your answers" in text_of(browser, "#transcript")
+    for width in (320, 1280):
+        screenshot(browser, "chat-3-check-your-answers", width)
+    # "Send my request" is one Tab after the answer box.
+    before = resident.bot_messages()
+    resident.press(Keys.TAB)
+    assert active(browser).text == "Send my request"
+    resident.press(Keys.ENTER)
+    resident.ready(before)
+    transcript = text_of(browser, "#transcript")
+    assert re.search(r"Your reference is CR-[A-Z0-9]{4}-[A-Z0-9]{4}", transcript)
+    assert active(browser).text == "Print or save your answers"
+    resident.check("confirmation")
+    for width in (320, 1280):
+        screenshot(browser, "chat-4-confirmation", width)
+    assert resident.violations == []
+
+
+def test_the_widget_on_a_council_page_works_by_keyboard_and_gives_focus_back(
+    browser: WebDriver,
+    live: LiveServer,
+    council_site: CouncilSite,  # noqa: F811
+) -> None:
+    council_site.script_src = f"{live.url}/widget.js"
+    browser.get(council_site.url)
+    launcher = wait_for(
+        browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".casereview-launcher")
+    )[0]
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    for _ in range(5):  # Tab through the council's page until the launcher has focus
+        if active(browser) == launcher:
+            break
+        active(browser).send_keys(Keys.TAB)
+    assert active(browser) == launcher
+    assert launcher.get_attribute("aria-expanded") == "false"
+    launcher.send_keys(Keys.ENTER)
+    assert launcher.get_attribute("aria-expanded") == "true"
+    frame = browser.find_element(By.CSS_SELECTOR, ".casereview-frame")
+    assert frame.get_attribute("title")
+    browser.switch_to.frame(frame)
+    browser.execute_script("localStorage.clear()")
+    resident = ChatResident(browser)
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".button-choice"))
+    wait_for(browser, lambda d: active(d).text == "Yes")  # focus moved into the chat
+    resident.check("widget first question")
+    for value, kind in SCRIPT:
+        resident.answer(value, kind)
+    resident.check("widget check your answers")
+    before = resident.bot_messages()
+    resident.press(Keys.TAB, Keys.ENTER)
+    resident.ready(before)
+    assert "Your reference is CR-" in text_of(browser, "#transcript")
+    resident.press(Keys.ESCAPE)  # closes the panel and gives focus back to the launcher
+    browser.switch_to.default_content()
+    wait_for(browser, lambda d: launcher.get_attribute("aria-expanded") == "false")
+    assert active(browser) == launcher
+    assert resident.violations == []
+
+
+def test_the_widget_refuses_origins_that_are_not_configured(
+    browser: WebDriver,
+    live: LiveServer,
+    council_site: CouncilSite,  # noqa: F811
+) -> None:
+    council_site.script_src = f"{live.url}/widget.js"
+    other_origin = council_site.url.replace("127.0.0.1", "localhost")  # same page, other origin
+    browser.get(other_origin)
+    time.sleep(0.5)
+    assert browser.find_elements(By.CSS_SELECTOR, ".casereview-launcher") == []
+    # The chat page itself may only be framed by the configured origins.
+    with urllib.request.urlopen(f"{live.url}/chat?embed=1") as response:
+        policy = response.headers["Content-Security-Policy"]
+    assert f"frame-ancestors 'self' {council_site.url}" in policy
+
+
+def submit_and_wait(driver: WebDriver, button: str) -> None:
+    """Press a form's button and wait for the next page (post, redirect, get)."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.XPATH, f"//button[normalize-space()='{button}']").click()
+    wait_for(driver, lambda d: staleness_of(page)(d))
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["no-javascript", "javascript"])
+def test_a_whole_application_as_html_forms(live: LiveServer, javascript: bool) -> None:
+    """Without JavaScript the form version asks the same questions; with it, axe checks pages."""
+    driver = chromium(javascript=javascript)
+    violations: list[dict[str, object]] = []
+    try:
+        driver.get(f"{live.url}/chat")
+        if not javascript:
+            link = driver.find_element(By.LINK_TEXT, "Use the form version")  # in <noscript>
+            assert link.is_displayed()
+            link.click()
+        else:
+            driver.get(f"{live.url}/apply")
+        submit_and_wait(driver, "Start now")
+        for value, kind in SCRIPT:
+            if javascript:
+                violations += run_axe(driver, driver.title)
+            heading = driver.find_element(By.CSS_SELECTOR, "h1.question").text
+            assert heading, "each page asks one question"
+            assert driver.title.startswith(heading[:20])
+            if kind in {"choice", "boxes"}:
+                for label in value if isinstance(value, list) else [value]:
+                    driver.find_element(By.XPATH, f"//label[normalize-space()='{label}']").click()
+            else:
+                driver.find_element(By.ID, "answer").send_keys(str(value))
+            submit_and_wait(driver, "Continue")
+        assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Check your answers")
+        if javascript:
+            violations += run_axe(driver, "check your answers")
+            for width in (320, 1280):
+                screenshot(driver, "form-3-check-your-answers", width)
+        assert "Jane Smith" in driver.page_source and "CAD 1234" in driver.page_source
+        submit_and_wait(driver, "Send request")
+        reference = driver.find_element(By.CSS_SELECTOR, ".reference").text
+        assert re.fullmatch(r"CR-[A-Z0-9]{4}-[A-Z0-9]{4}", reference)
+        if javascript:
+            violations += run_axe(driver, "confirmation")
+            for width in (320, 1280):
+                screenshot(driver, "form-4-confirmation", width)
+    finally:
+        driver.quit()
+    assert violations == []
+
+
+def test_a_wrong_answer_in_the_form_is_named_and_linked(live: LiveServer) -> None:
+    driver = chromium(javascript=False)
+    try:
+        driver.get(f"{live.url}/apply")
+        submit_and_wait(driver, "Start now")
+        submit_and_wait(driver, "Continue")
+        assert driver.title.startswith("Error: ")
+        summary = driver.find_element(By.CSS_SELECTOR, ".error-summary")
+        assert "yes or no" in summary.text
+        assert summary.find_element(By.TAG_NAME, "a").get_attribute("href").endswith("#answer")
+        assert driver.find_element(By.ID, "error").is_displayed()
+    finally:
+        driver.quit()
+
+
+def test_reloading_the_chat_page_carries_on_where_the_resident_was(
+    browser: WebDriver, live: LiveServer
+) -> None:
+    resident = _start_chat(browser, f"{live.url}/chat")
+    resident.tab_to_first_option()
+    for value, kind in SCRIPT[:4]:
+        resident.answer(value, kind)
+    browser.refresh()
+    wait_for(browser, lambda d: "Jane Smith" in text_of(d, "#transcript"))
+    wait_for(browser, lambda d: d.find_elements(By.ID, "answer"))
+    assert "What is your postcode?" in text_of(browser, "#transcript")
+    browser.find_element(By.ID, "answer").send_keys("SW1A 1AA", Keys.ENTER)
+    wait_for(browser, lambda d: "What is your phone number?" in text_of(d, "#transcript"))
+
+
+@pytest.fixture(scope="module")
+def short_lived(
+    tmp_path_factory: pytest.TempPathFactory, migrated_template: Path
+) -> Iterator[LiveServer]:
+    """A server whose conversations expire after 3 minutes, warning 2m58s before."""
+    require_browser()
+    folder = tmp_path_factory.mktemp("short")
+    database = folder / "casereview.sqlite3"
+    database.write_bytes(migrated_template.read_bytes())
+    app = make_app(folder, f"sqlite:///{database}", Clock(),
+                   SESSION_TTL_HOURS=0.05, SESSION_WARNING_SECONDS=178)  # fmt: skip
+    app.extensions["casereview.conversations"].clock = utcnow
+    yield from serve_app(lambda: app)
+
+
+def test_the_resident_is_warned_before_expiry_and_can_extend(
+    browser: WebDriver, short_lived: LiveServer
+) -> None:
+    resident = _start_chat(browser, f"{short_lived.url}/chat")
+    resident.tab_to_first_option()
+    resident.answer("Yes", "choice")
+    session = browser.execute_script("return localStorage.getItem('casereview.session')")
+    with urllib.request.urlopen(f"{short_lived.url}/api/chat/sessions/{session}") as response:
+        first_expiry = dt.datetime.fromisoformat(json.load(response)["expires_at"])
+    dialog = wait_for(browser, lambda d: [e for e in d.find_elements(By.ID, "timeout")
+                                          if e.is_displayed()], seconds=15)[0]  # fmt: skip
+    assert dialog.get_attribute("role") == "alertdialog"
+    assert "delete your answers" in dialog.text
+    assert active(browser).text == "Keep my answers"
+    resident.check("time-out warning")
+    time.sleep(1.1)
+    active(browser).send_keys(Keys.ENTER)
+    wait_for(browser, lambda d: not d.find_element(By.ID, "timeout").is_displayed())
+    assert "You have more time" in text_of(browser, "#transcript")
+    with urllib.request.urlopen(f"{short_lived.url}/api/chat/sessions/{session}") as response:
+        extended = dt.datetime.fromisoformat(json.load(response)["expires_at"])
+    assert extended > first_expiry
+    assert active(browser).text == "I am the victim"  # focus back on the question
+    assert resident.violations == []
+
+
+def test_the_axe_check_does_find_a_planted_violation(browser: WebDriver, live: LiveServer) -> None:
+    """The accessibility check can fail: an unlabelled input and an image without alt text."""
+    browser.get(f"{live.url}/apply")
+    browser.execute_script(
+        "const main = document.querySelector('main');"
+        "main.appendChild(document.createElement('input'));"
+        "const img = document.createElement('img'); img.src = 'data:,'; main.appendChild(img);"
+    )
+    found = {v["id"] for v in run_axe(browser, "planted")}
+    assert {"label", "image-alt"} <= found
