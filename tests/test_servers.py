@@ -207,11 +207,10 @@ def test_several_workers_deliver_each_message_exactly_once(
 
 
 @pytest.mark.skipif(shutil.which("pg_ctlcluster") is None, reason="needs pg_ctlcluster")
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # SQLite has no server
 def test_a_database_restart_costs_only_requests_in_flight(
     servers: list[Server], backend: str
 ) -> None:
-    if not backend.startswith("postgresql"):
-        pytest.skip("a SQLite file has no server to restart")
     version = sorted(os.listdir("/etc/postgresql"))[0]
     failures: list[int] = []
     sessions: list[str] = []
