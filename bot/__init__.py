@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask
 
 from bot import config
+from bot import crypto
 from bot import db
 from bot import providers
 from bot import store
@@ -45,6 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     policy = load_policy(app.config["CASEREVIEW_POLICY"])
     engine = make_engine(app.config["DATABASE_URL"])
+    crypto.attach(engine, vault(app.config))
     app.extensions["casereview.engine"] = engine
     app.extensions["casereview.policy"] = policy
     conversations = Conversations(
@@ -77,6 +79,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.register(app)
     errors.register(app)
     return app
+
+
+def vault(settings: Mapping[str, Any]) -> crypto.Vault:
+    """The data keys: DATA_KEYS, else one derived from SECRET_KEY."""
+    keys = list(settings.get("DATA_KEYS") or []) or [crypto.derived_key(settings["SECRET_KEY"])]
+    try:
+        return crypto.Vault(keys)
+    except crypto.DataKeyError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def team_email(settings: Mapping[str, Any], policy: Policy) -> str:

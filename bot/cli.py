@@ -29,6 +29,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     worker.add_argument("--once", action="store_true", help="deliver what is due, then stop")
     commands.add_parser("chat", help="talk to the bot in the terminal")
     commands.add_parser("migrate", help="create or update the database tables")
+    purge = commands.add_parser("purge", help="delete data older than the retention periods")
+    purge.add_argument("--dry-run", action="store_true", help="say what would go, keep it")
+    commands.add_parser("rekey", help="re-encrypt stored data with the first of DATA_KEYS")
     screen = commands.add_parser("screen", help="print the screening block for an intake record")
     screen.add_argument("file", help="an intake record (JSON)")
     screen.add_argument("--policy", default=None, help="a bundled policy name or a file path")
@@ -39,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "worker": _worker,
         "chat": _chat,
         "migrate": _migrate,
+        "purge": _purge,
+        "rekey": _rekey,
         "screen": _screen,
     }
     return handlers[args.command](args)
@@ -88,6 +93,31 @@ def _migrate(args: argparse.Namespace) -> int:
     settings = config.load()
     migrate(settings["DATABASE_URL"])
     print(f"database is up to date ({_safe_url(settings['DATABASE_URL'])})")
+    return 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    """Delete what is past the policy's retention periods and say what went."""
+    from bot import create_app
+    from bot.conversation import utcnow
+    from bot.maintenance import purge
+
+    app = create_app()
+    policy = app.extensions["casereview.policy"]
+    done = purge(app.extensions["casereview.engine"], policy, utcnow(), dry_run=args.dry_run)
+    print(("Dry run: nothing was deleted.\n" if args.dry_run else "") + done.describe(policy))
+    return 0
+
+
+def _rekey(args: argparse.Namespace) -> int:
+    """Re-encrypt with the newest key, so older keys can be taken out of DATA_KEYS."""
+    from bot import create_app
+    from bot import vault
+    from bot.maintenance import rekey
+
+    app = create_app()
+    count = rekey(app.extensions["casereview.engine"], vault(app.config))
+    print(f"Re-encrypted {count} stored values with the first key in DATA_KEYS.")
     return 0
 
 

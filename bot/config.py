@@ -128,6 +128,9 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SMS_PROVIDER": _choice(env, "SMS_PROVIDER", ("notify", "twilio", "drop")),
         "PUBLIC_URL": env.get("PUBLIC_URL") or None,
         "SECRET_KEY": secret_key(env, folder),
+        # Keys that encrypt answers and records at rest: the first encrypts, all decrypt.
+        # Unset: one key derived from SECRET_KEY. Several servers must share the same keys.
+        "DATA_KEYS": [k.strip() for k in (env.get("DATA_KEYS") or "").split(",") if k.strip()],
         # The resident's pages: service name, council name and logo, the brand colour (text
         # on it is chosen for contrast), and the origins allowed to embed the chat widget.
         "SERVICE_NAME": env.get("SERVICE_NAME") or "Ask for an anti-social behaviour case review",

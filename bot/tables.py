@@ -11,7 +11,8 @@ from sqlalchemy import Integer
 from sqlalchemy import MetaData
 from sqlalchemy import String
 from sqlalchemy import Table
-from sqlalchemy import Text
+
+from bot.crypto import Sealed
 
 metadata = MetaData()
 
@@ -24,8 +25,8 @@ conversations = Table(
     Column("sender", String(64), nullable=True, index=True),
     Column("state", String(40), nullable=False),
     Column("status", String(16), nullable=False),  # active|submitted|ended|stopped|expired
-    Column("data", Text, nullable=False),
-    Column("transcript", Text, nullable=False),
+    Column("data", Sealed, nullable=False),  # the answers so far, encrypted at rest
+    Column("transcript", Sealed, nullable=False),
     Column("reference", String(32), nullable=True),
     Column("turns", Integer, nullable=False, default=0),
     Column("created_at", DateTime, nullable=False),
@@ -41,7 +42,7 @@ requests = Table(
     Column("submitted_at", DateTime, nullable=False),
     Column("policy", String(64), nullable=False),
     Column("outcome", String(32), nullable=False),
-    Column("record", Text, nullable=False),
+    Column("record", Sealed, nullable=False),
 )
 
 outbox = Table(
@@ -51,7 +52,7 @@ outbox = Table(
     Column("request_id", Integer, ForeignKey("requests.id"), nullable=False, index=True),
     Column("purpose", String(32), nullable=False),  # team_email | resident_email
     Column("channel", String(16), nullable=False),  # email | sms
-    Column("recipient", String(320), nullable=False),
+    Column("recipient", Sealed, nullable=False),  # an email address or phone number
     Column("message_id", String(200), nullable=False, unique=True),
     Column("status", String(16), nullable=False),  # pending | sending | sent | failed
     Column("attempts", Integer, nullable=False, default=0),
@@ -81,6 +82,6 @@ sms_messages = Table(
     metadata,
     Column("message_sid", String(64), primary_key=True),
     Column("sender_key", String(64), nullable=False),
-    Column("reply", Text, nullable=True),
+    Column("reply", Sealed, nullable=True),
     Column("received_at", DateTime, nullable=False, index=True),
 )

@@ -56,6 +56,10 @@ class Policy:
     timescales: dict[str, Period] = field(default_factory=dict)
     youth_offending_team: bool = False
     escalation: str | None = None
+    keep_requests: Period = field(default_factory=lambda: Period(12, "months"))
+    """How long this service keeps a submitted request (the team's own system keeps the case)."""
+    keep_unfinished: Period = field(default_factory=lambda: Period(30, "days"))
+    """How long an unfinished or abandoned conversation is kept."""
 
     @property
     def has_community_route(self) -> bool:
@@ -150,6 +154,10 @@ def _build(data: dict[str, Any]) -> Policy:
         },
         youth_offending_team=bool(notes.get("youth_offending_team", False)),
         escalation=notes.get("escalation"),
+        keep_requests=_period(data.get("retention", {}).get("requests", "12 months"))
+        or Period(12, "months"),
+        keep_unfinished=_period(data.get("retention", {}).get("unfinished", "30 days"))
+        or Period(30, "days"),
     )
     if not (policy.individual or policy.hate or policy.has_community_route):
         raise ValueError("a policy needs at least one route under [routes]")
