@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint typecheck pytest install clean chat bench
+.PHONY: run test lint typecheck pytest install clean chat bench fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,3 +50,7 @@ clean:
 bench: $(STAMP)
 	$(BIN)/python bench/conversation.py
 	$(BIN)/python bench/load.py
+
+## The long fuzz run: thousands of random and hostile conversations (minutes, not seconds).
+fuzz: $(STAMP)
+	FUZZ=long $(BIN)/pytest -o addopts="-q" tests/test_fuzz.py --hypothesis-show-statistics
