@@ -37,7 +37,7 @@ def main(conversations: int = 50) -> None:
     warm_up()
     app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(folder), "LOG_LEVEL": "WARNING",
                       "MAIL_DROP_DIR": str(folder / "drop"), "TWILIO_AUTH_TOKEN": TOKEN,
-                      "PUBLIC_URL": "https://bench.example"})  # fmt: skip
+                      "PUBLIC_URL": "https://bench.example", "RATE_LIMITS": False})  # fmt: skip
     client = app.test_client()
     turn_ms: list[float] = []
     conv_cpu_ms: list[float] = []

@@ -186,7 +186,7 @@ def casereview(database: str, folder: Path, workers: int = 2) -> tuple[list[str]
     """The command and environment for `casereview serve` without the delivery worker."""
     port = free_port()
     env = dict(os.environ, DATABASE_URL=database, CASEREVIEW_INSTANCE=str(folder),
-               SECRET_KEY="bench", LOG_LEVEL="WARNING", PORT=str(port),
+               SECRET_KEY="bench", LOG_LEVEL="WARNING", PORT=str(port), RATE_LIMITS="off",
                HOST="127.0.0.1")  # fmt: skip
     command = [sys.executable, "-m", "bot.cli", "serve", "--no-worker", "--workers", str(workers)]
     return command, env

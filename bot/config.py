@@ -149,6 +149,16 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "OUTBOX_MAX_ATTEMPTS": _int(env, "OUTBOX_MAX_ATTEMPTS", 8),
         "OUTBOX_RETRY_SECONDS": _float(env, "OUTBOX_RETRY_SECONDS", 30.0),
         "OUTBOX_POLL_SECONDS": _float(env, "OUTBOX_POLL_SECONDS", 2.0),
+        # Rate limits ("N per second|minute|hour"), counted in Redis when REDIS_URL is set so
+        # that several servers share them. RATE_LIMITS=off turns them off (benchmarks only).
+        "RATE_LIMITS": (env.get("RATE_LIMITS") or "on").strip().lower() not in {"off", "0", "no"},
+        "RATE_LIMIT_CLIENT": env.get("RATE_LIMIT_CLIENT") or "300 per minute",
+        "RATE_LIMIT_CONVERSATION": env.get("RATE_LIMIT_CONVERSATION") or "30 per minute",
+        "RATE_LIMIT_NEW": env.get("RATE_LIMIT_NEW") or "100 per hour",
+        "RATE_LIMIT_PREFIX": env.get("RATE_LIMIT_PREFIX") or "casereview",
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        # How many proxies in front of the service set X-Forwarded-For (0: none, trust none).
+        "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
         # Largest request body accepted (bytes); bigger gets 413.
         "MAX_CONTENT_LENGTH": _int(env, "MAX_BODY_BYTES", 64 * 1024),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),

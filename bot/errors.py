@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask
 from flask import jsonify
+from flask import request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -48,7 +49,11 @@ def register(app: Flask) -> None:
     def _http_error(error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
         code = _CODES.get(status, "error")
-        return jsonify(error_body(code, error.description or code)), status
+        message = error.description or code
+        if status == 429:
+            logger.warning("rate limit reached on %s", request.endpoint)
+            message = "You are sending messages too quickly. Wait a minute, then try again."
+        return jsonify(error_body(code, message)), status
 
     @app.errorhandler(OperationalError)
     def _database_unavailable(error: OperationalError) -> ResponseReturnValue:

@@ -146,6 +146,7 @@ def make_app(tmp_path: Path, database: str, clock: Clock, **overrides: Any) -> F
         "TEAM_EMAIL": "team@council.example",
         "MAIL_FROM": "Case review <casereview@council.example>",
         "SMTP_HOST": None,
+        "RATE_LIMITS": False,  # on in tests/test_limits.py, which checks them
     }
     settings.update(overrides)
     app = create_app(settings)

@@ -52,6 +52,7 @@ def _env(database: str, folder: Path, **extra: str) -> dict[str, str]:
         LOG_LEVEL="WARNING",
         TEAM_EMAIL="team@council.example",
         OUTBOX_POLL_SECONDS="0.2",
+        RATE_LIMITS="off",  # these residents all come from 127.0.0.1, fast
         **extra,
     )
     return env
