@@ -99,7 +99,7 @@ def parse_yes_no(text: str) -> bool:
 
 
 def _matches(choice: Choice, words: str, number: int) -> bool:
-    if words.isdigit():
+    if words.isdecimal():
         return int(words) == number
     names = {choice.value.replace("_", " "), choice.value, simplify(choice.label), *choice.synonyms}
     return words in names
@@ -127,7 +127,7 @@ def parse_multi_choice(text: str, choices: Sequence[Choice]) -> list[str]:
     # Split before simplifying, which would drop the commas.
     parts = [simplify(p) for p in _SPLIT.split(clean_text(text).lower())]
     parts = [p for p in parts if p]
-    if len(parts) == 1 and " " in parts[0] and all(p.isdigit() for p in parts[0].split()):
+    if len(parts) == 1 and " " in parts[0] and all(p.isdecimal() for p in parts[0].split()):
         parts = parts[0].split()
     picked: set[str] = set()
     for part in parts:

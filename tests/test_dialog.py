@@ -385,3 +385,13 @@ def test_every_answer_row_changes_its_own_answer(resident: Resident) -> None:
         assert FIELDS[name].label == row.label
         if row.section.startswith("Incident"):
             assert number == int(row.section.split()[1]) - 1
+
+
+@pytest.mark.parametrize("odd", ["²", "1²", "⅔", "１"])
+def test_unicode_digits_that_are_not_decimal_are_a_reprompt_not_a_crash(
+    resident: Resident, odd: str
+) -> None:
+    """Found by `make fuzz`: "²".isdigit() is true but int("²") fails."""
+    resident.say("yes")
+    resident.say(odd)
+    assert resident.field in {"applicant_role", "name"}

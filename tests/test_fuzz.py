@@ -34,7 +34,7 @@ COMMANDS = ["help", "back", "start again", "yes", "no", "skip", "not sure", "1",
             "99999999"]  # fmt: skip
 HOSTILE = ["<script>alert(1)</script>", "'; DROP TABLE conversations; --", "\x00\x01\x1b[2J",
            "A" * 10_000, "\u202eevil", "🙂" * 50, "\r\nBcc: someone@example.com", "{{7*7}}",
-           "%s%s%s%n", "../../etc/passwd", "\ud800"[:0] + "\ufeffyes"]  # fmt: skip
+           "%s%s%s%n", "../../etc/passwd", "\ufeffyes", "²", "1²", "٣", "⅔"]  # fmt: skip
 VALID = {
     "consent": "yes", "applicant_role": "1", "victim_name": "Sam Jones", "victim_consent": "yes",
     "name": "Jane Smith", "address": "1 High Street", "postcode": "SW1A 1AA",
