@@ -114,6 +114,7 @@ def deliverer(app: Flask) -> Deliverer:
         mail_from=app.config["MAIL_FROM"],
         max_attempts=app.config["OUTBOX_MAX_ATTEMPTS"],
         retry_base=dt.timedelta(seconds=app.config["OUTBOX_RETRY_SECONDS"]),
+        lease=dt.timedelta(seconds=app.config["OUTBOX_LEASE_SECONDS"]),
     )
 
 

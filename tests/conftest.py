@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import secrets
@@ -173,10 +174,13 @@ class RecordingHandler:
         self.refuse_next = 0
         self.attempts = 0
         self.peers: list[Any] = []  # the client address of each message: one per connection
+        self.delay = 0.0  # seconds to wait before answering DATA, to slow a worker down
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.attempts += 1
         self.peers.append(session.peer)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.refuse_next > 0:
             self.refuse_next -= 1
             return "451 4.3.0 Try again later"

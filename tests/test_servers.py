@@ -66,8 +66,14 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         env = _env(database, folder, PORT=str(self.port), HOST="127.0.0.1")
         command = [sys.executable, "-m", "bot.cli", "serve", "--no-worker", "--workers", "2"]
-        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)  # fmt: skip
+        # A session of its own, so a test can kill the server's whole process group.
+        self.process = subprocess.Popen(
+            command,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
