@@ -69,6 +69,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from bot import errors
     from bot import health
     from bot import limits
+    from bot import openapi
     from bot import security
     from bot import sms_webhook
     from bot import web
@@ -77,6 +78,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(sms_webhook.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(web.bp)
+    app.register_blueprint(openapi.bp)
     security.register(app)
     limits.register(app)
     errors.register(app)

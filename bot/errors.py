@@ -53,7 +53,9 @@ def register(app: Flask) -> None:
         if status == 429:
             logger.warning("rate limit reached on %s", request.endpoint)
             message = "You are sending messages too quickly. Wait a minute, then try again."
-        return jsonify(error_body(code, message)), status
+        # Keep the exception's own headers (Allow on a 405), but answer in JSON.
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return jsonify(error_body(code, message)), status, headers
 
     @app.errorhandler(OperationalError)
     def _database_unavailable(error: OperationalError) -> ResponseReturnValue:
