@@ -175,6 +175,7 @@ class RecordingHandler:
         self.attempts = 0
         self.peers: list[Any] = []  # the client address of each message: one per connection
         self.delay = 0.0  # seconds to wait before answering DATA, to slow a worker down
+        self.recipients: list[list[str]] = []  # the SMTP envelope's RCPT TO of each message
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.attempts += 1
@@ -184,6 +185,7 @@ class RecordingHandler:
         if self.refuse_next > 0:
             self.refuse_next -= 1
             return "451 4.3.0 Try again later"
+        self.recipients.append(list(envelope.rcpt_tos))
         message = message_from_bytes(envelope.content, policy=email_policy.default)
         assert isinstance(message, EmailMessage)
         self.messages.append(message)
