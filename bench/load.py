@@ -28,17 +28,11 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from conversation import ANSWERS  # bench/ is on sys.path when this runs as a script
 from sqlalchemy import create_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-ANSWERS = [
-    "yes", "1", "Jane Smith", "1 High Street", "SW1A 1AA", "07123 456789", "jane@example.com",
-    "email", "no", "no",
-    *["1/10/2026", "Loud music at night", "police, council", "2/10/2026", "CAD 1", "yes"] * 2,
-    "1/10/2026", "Loud music at night", "police", "2/10/2026", "no", "no",
-    "I cannot sleep", "no", "I want it to stop", "yes",
-]  # fmt: skip
 TURNS = len(ANSWERS) + 1  # the first POST opens the conversation
 
 
