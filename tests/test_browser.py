@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.expected_conditions import staleness_of
 
 from bot.conversation import utcnow
 from tests.browser import CouncilSite
@@ -255,7 +255,16 @@ def submit_and_wait(driver: WebDriver, button: str) -> None:
     """Press a form's button and wait for the next page (post, redirect, get)."""
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.XPATH, f"//button[normalize-space()='{button}']").click()
-    wait_for(driver, lambda d: staleness_of(page)(d))
+
+    def left(_: WebDriver) -> bool:
+        try:
+            page.is_enabled()
+        except WebDriverException:  # stale, or mid-navigation: the old page is going
+            return True
+        return False
+
+    wait_for(driver, left)
+    wait_for(driver, lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["no-javascript", "javascript"])
