@@ -27,7 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)))
     worker = commands.add_parser("worker", help="deliver queued email only")
     worker.add_argument("--once", action="store_true", help="deliver what is due, then stop")
-    commands.add_parser("chat", help="talk to the bot in the terminal")
+    chat = commands.add_parser("chat", help="talk to the bot in the terminal")
+    chat.add_argument("--sms", action="store_true", help="as a text message would read")
     commands.add_parser("migrate", help="create or update the database tables")
     purge = commands.add_parser("purge", help="delete data older than the retention periods")
     purge.add_argument("--dry-run", action="store_true", help="say what would go, keep it")
@@ -194,9 +195,15 @@ def _chat(args: argparse.Namespace) -> int:
     migrate(config.load()["DATABASE_URL"])
     app = create_app()
     service: Conversations = app.extensions["casereview.conversations"]
-    turn = service.start("terminal")
+    turn = service.start("sms" if args.sms else "terminal")
     while True:
-        for message in turn.messages:
+        if args.sms:  # one text per turn, as the resident's phone shows it
+            from dialogs.sms import render
+            from dialogs.sms import segments
+
+            text = render(turn.messages)
+            print(f"\nbot ({len(text)} characters, {segments(text)} SMS)> {text}")
+        for message in [] if args.sms else turn.messages:
             print(f"\nbot> {message}")
         if turn.done:
             break

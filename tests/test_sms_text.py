@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -165,3 +167,19 @@ def test_what_residents_type_is_made_gsm7_before_it_is_echoed() -> None:
     assert segments("a" * 160) == 1 and segments("a" * 161) == 2 and segments("a" * 307) == 3
     assert segments("€" * 80) == 1 and segments("€" * 81) == 2  # extended characters cost two
     assert segments("ł" * 70) == 1 and segments("ł" * 71) == 2  # UCS-2
+
+
+def test_the_terminal_chat_shows_staff_what_a_text_looks_like(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    monkeypatch.setenv("CASEREVIEW_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "chat-test")
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\nhelp\n"))
+    assert main(["chat", "--sms"]) == 0
+    out = capsys.readouterr().out
+    shown = re.findall(r"bot \((\d+) characters, (\d) SMS\)> ", out)
+    assert len(shown) == 3  # welcome, after consent, help
+    assert all(int(segments_) <= SEGMENT_BUDGET for _, segments_ in shown)
+    assert "Who is asking?" in out and "0300 123 4567" in out
