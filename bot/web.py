@@ -208,7 +208,9 @@ def apply_begin() -> ResponseReturnValue:
     if request.form.get("restart") or _current() is None:
         turn = _service().start("web")
         session["conversation"] = turn.session_id
-        session["said"] = turn.messages[:-1]
+        # Only the greeting: the welcome's "type back or help" is buttons on these pages, and
+        # the phone route is in every page's footer.
+        session["said"] = turn.messages[:1]
         session.pop("problem", None)
     return redirect(url_for("web.apply_question"), code=303)
 

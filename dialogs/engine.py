@@ -351,10 +351,14 @@ class Dialog:
         self.model.page = -1  # so MORE shows part 1
         return [*said, texts.SMS_AT_CONFIRM]
 
-    def _prompt(self, spec: Field, short: bool = False) -> str:
+    def _wording(self, spec: Field, short: bool = False) -> str:
+        """The question filled in with the incident number and the victim's name."""
         victim = self.model.answers.get("victim_name") or "the person"
         wording = spec.short if short and spec.short else spec.prompt
-        text = wording.format(n=self.model.incident + 1, victim=victim)
+        return wording.format(n=self.model.incident + 1, victim=victim)
+
+    def _prompt(self, spec: Field, short: bool = False) -> str:
+        text = self._wording(spec, short)
         if spec.kind in {"choice", "multi_choice"}:
             options = "\n".join(f"{n}. {c.label}" for n, c in enumerate(spec.choices, start=1))
             text = f"{text}\n{options}"
@@ -366,8 +370,7 @@ class Dialog:
         if self.done or self.state == "confirm":
             return ""
         spec = FIELDS[self.state]
-        victim = self.model.answers.get("victim_name") or "the person"
-        text = spec.prompt.format(n=self.model.incident + 1, victim=victim)
+        text = self._wording(spec)
         if spec.choices:  # the page shows the options, so "Type yes or no." is not needed
             text = re.sub(r"\s*Type yes or no\.$", "", text)
         return text

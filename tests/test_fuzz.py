@@ -53,9 +53,7 @@ def valid_answer(dialog: Dialog) -> str:
         return "no"
     if dialog.state == "contact_preference":
         return "phone" if dialog.model.answers.get("phone") else "email"
-    if dialog.state in {"phone", "email"}:  # give both, so any contact choice works
-        return VALID[dialog.state]
-    return VALID[dialog.state]
+    return VALID[dialog.state]  # both phone and email are given, so any contact choice works
 
 
 class DialogFuzz(RuleBasedStateMachine):
