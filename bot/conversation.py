@@ -1,5 +1,7 @@
-"""Run one turn of a conversation: load, lock, handle, save, and on submission queue delivery.
+"""The turn pipeline every channel calls: lock, restore, take the turn, save.
 
+Each channel (the JSON API, the forms, the Twilio webhook, the terminal) turns its input into
+one `Inbound` and calls `Conversations.post` (or `take`, inside a transaction it already holds).
 Each turn is one database transaction, so any server can take any turn, and two turns sent at
 once to the same conversation run one after the other (the row is locked for the turn).
 """
@@ -11,9 +13,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import make_msgid
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 from sqlalchemy import Engine
@@ -21,16 +21,21 @@ from sqlalchemy.engine import RowMapping
 
 from bot import db
 from bot import store
-from dialogs import texts
+from bot.submission import LONDON
+from bot.submission import Recipients
+from bot.submission import submit
 from dialogs.engine import Dialog
-from dialogs.engine import Reply
 from dialogs.model import DialogModel
 from dialogs.policy import Policy
-from dialogs.record import answers_to_record
-from dialogs.record import complete_record
+from dialogs.render import renderer_for
+from dialogs.turn import Inbound
+from dialogs.turn import Outcome
+from dialogs.vocabulary import Channel
+from dialogs.vocabulary import ConversationStatus
+from dialogs.vocabulary import EndReason
+from dialogs.vocabulary import Stage
 
 logger = logging.getLogger(__name__)
-LONDON = ZoneInfo("Europe/London")
 
 
 def utcnow() -> dt.datetime:
@@ -48,7 +53,7 @@ class Expired(LookupError):
 
 @dataclass(frozen=True)
 class Turn:
-    """The contract's turn object."""
+    """One turn in its channel's words (the API's turn object), with the outcome behind it."""
 
     session_id: str
     messages: list[str]
@@ -57,6 +62,7 @@ class Turn:
     reference: str | None
     problem: str | None = None
     expires_at: dt.datetime | None = None
+    outcome: Outcome | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON body of the API response (the contract's fields, then our additions)."""
@@ -76,9 +82,17 @@ def iso_utc(moment: dt.datetime | None) -> str | None:
     return None if moment is None else moment.replace(tzinfo=dt.UTC).isoformat()
 
 
+_STATUS = {
+    Stage.SUBMITTED: ConversationStatus.SUBMITTED,
+    Stage.DECLINED: ConversationStatus.ENDED,
+    Stage.STOPPED: ConversationStatus.STOPPED,
+    Stage.EXPIRED: ConversationStatus.EXPIRED,
+}
+
+
 @dataclass
 class Conversations:
-    """The conversation service used by the web API, the terminal chat and SMS."""
+    """The conversation service used by the web API, the forms, the terminal chat and SMS."""
 
     engine: Engine
     policy: Policy
@@ -89,7 +103,7 @@ class Conversations:
     sms_ttl: dt.timedelta = dt.timedelta(days=7)
     team_sms: str | None = None
 
-    def start(self, channel: str) -> Turn:
+    def start(self, channel: Channel | str) -> Turn:
         """Open a new conversation and return the welcome turn."""
         with db.write(self.engine) as conn:
             return self.open(conn, channel, self.clock())
@@ -97,89 +111,97 @@ class Conversations:
     def open(
         self,
         conn: Connection,
-        channel: str,
+        channel: Channel | str,
         now: dt.datetime,
         *,
         sender: str | None = None,
         note: str | None = None,
     ) -> Turn:
         """Open a new conversation inside the caller's transaction."""
-        dialog = Dialog(self.policy, channel=channel)
-        reply = dialog.start(note)
-        transcript = [{"from": "bot", "text": m} for m in reply.messages]
+        dialog = Dialog.new(self.policy.has_community_route)
+        outcome = dialog.start(note)
+        rendered = renderer_for(channel, self.policy).render(outcome, dialog.model)
         conversation_id = store.create_conversation(
             conn,
-            channel=channel,
-            state=dialog.state,
+            channel=str(channel),
+            state=_state_of(dialog.model),
             data=dialog.model.to_json(),
-            transcript=transcript,
+            transcript=[{"from": "bot", "text": m} for m in rendered.messages],
             now=now,
             sender=sender,
         )
         logger.info("conversation started id=%s channel=%s", conversation_id[:8], channel)
         expires = now + self.ttl_for(channel)
-        return Turn(conversation_id, reply.messages, reply.expects, False, None, None, expires)
+        return Turn(conversation_id, rendered.messages, rendered.expects, False, None, None,
+                    expires, outcome)  # fmt: skip
 
-    def post(self, conversation_id: str, text: str) -> Turn:
+    def post(self, conversation_id: str, inbound: Inbound | str) -> Turn:
         """Handle one message from the resident, in one transaction."""
         now = self.clock()
         with db.write(self.engine) as conn:
             row = store.lock_conversation(conn, conversation_id)
             dialog = self.restore(row, now)
             assert row is not None
-            return self.respond(conn, row, dialog, text, now)
+            return self.take(conn, row, dialog, inbound, now)
 
-    def respond(
+    def take(
         self,
         conn: Connection,
         row: RowMapping,
         dialog: Dialog,
-        text: str,
+        inbound: Inbound | str,
         now: dt.datetime,
-        reply: Reply | None = None,
+        *,
+        paused: bool = False,
     ) -> Turn:
-        """Answer `text` (or send `reply`), submit if confirmed, and save, in the caller's
-        transaction with the conversation row locked."""
-        conversation_id = row["id"]
-        before = dialog.state
+        """Take one turn in the caller's transaction, with the conversation row locked: answer
+        `inbound` (or, after a long pause, ask whether to carry on), submit if confirmed, save."""
+        if isinstance(inbound, str):
+            inbound = Inbound(inbound)
+        conversation_id, channel = row["id"], row["channel"]
+        renderer = renderer_for(channel, self.policy)
         reference = row["reference"]
-        if reply is not None:
-            pass
-        elif dialog.done:
-            reply = Reply(
-                [texts.ended(dialog.state, reference, self.policy, dialog.sms)], None, True
+        if dialog.done:  # nothing changes: say how it ended, and keep no more of the transcript
+            outcome = dialog.handle(inbound, self.today(now))
+            outcome.reference = reference
+            rendered = renderer.render(outcome, dialog.model)
+            return Turn(conversation_id, rendered.messages, None, True, reference, None, None,
+                        outcome)  # fmt: skip
+        before = _state_of(dialog.model)
+        outcome = dialog.offer_resume() if paused else dialog.handle(inbound, self.today(now))
+        if outcome.ended == EndReason.SUBMITTED:
+            recipients = Recipients(self.team_email, self.mail_domain, self.team_sms)
+            record, outcome.submitted = submit(
+                conn,
+                conversation_id=conversation_id,
+                channel=channel,
+                model=dialog.model,
+                policy=self.policy,
+                recipients=recipients,
+                now=now,
             )
-        else:
-            reply = dialog.handle(text, self.today(now))
-        if reply.submitted:
-            record = self._submit(conn, row, dialog, now)
             reference = record["reference"]
-            reply.messages.extend(self._confirmation(record, dialog.sms))
+        outcome.reference = reference
+        rendered = renderer.render(outcome, dialog.model)
         transcript = json.loads(row["transcript"])
-        transcript.append({"from": "resident", "text": text})
-        transcript += [{"from": "bot", "text": m} for m in reply.messages]
-        status = "submitted" if dialog.state == "submitted" else "ended" if reply.done else "active"
+        transcript.append({"from": "resident", "text": _said_by_resident(inbound)})
+        transcript += [{"from": "bot", "text": m} for m in rendered.messages]
         store.save_conversation(
             conn,
             conversation_id,
-            state=dialog.state,
-            status=status,
+            state=_state_of(dialog.model),
+            status=_STATUS.get(Stage(dialog.model.stage), ConversationStatus.ACTIVE),
             data=dialog.model.to_json(),
             transcript=transcript,
             now=now,
             reference=reference,
         )
-        logger.info("turn id=%s from=%s to=%s", conversation_id[:8], before, dialog.state)
-        expires = None if reply.done else now + self.ttl_for(row["channel"])
-        return Turn(
-            conversation_id,
-            reply.messages,
-            reply.expects,
-            reply.done,
-            reference,
-            reply.problem,
-            expires,
+        logger.info(
+            "turn id=%s from=%s to=%s", conversation_id[:8], before, _state_of(dialog.model)
         )
+        expires = None if outcome.done else now + self.ttl_for(channel)
+        return Turn(conversation_id, rendered.messages, rendered.expects, outcome.done, reference,
+                    rendered.problem, expires, outcome)  # fmt: skip
 
     def get(self, conversation_id: str) -> dict[str, Any]:
         """The transcript and current question, so a reloaded page can resume."""
@@ -188,12 +210,13 @@ class Conversations:
             row = store.read_conversation(conn, conversation_id)
         dialog = self.restore(row, now)
         assert row is not None
-        active = row["status"] == "active"
+        active = row["status"] == ConversationStatus.ACTIVE
         expires = row["updated_at"] + self.ttl_for(row["channel"]) if active else None
+        ask = dialog.asking()
         return {
             "session_id": conversation_id,
             "transcript": json.loads(row["transcript"]),
-            "expects": dialog.expects(),
+            "expects": ask.expects() if ask else None,
             "done": dialog.done,
             "reference": row["reference"],
             "expires_at": iso_utc(expires),
@@ -218,81 +241,58 @@ class Conversations:
         logger.info("conversation extended id=%s", conversation_id[:8])
         return now + self.ttl_for(row["channel"])
 
+    def end(self, conn: Connection, row: RowMapping, reason: EndReason, now: dt.datetime) -> None:
+        """End an open conversation without a turn (STOP by text, or expiry), keeping answers."""
+        dialog = self.restore(row, now, check_expiry=False)
+        dialog.end(reason)
+        store.save_conversation(
+            conn,
+            row["id"],
+            state=_state_of(dialog.model),
+            status=_STATUS.get(Stage(dialog.model.stage), ConversationStatus.ENDED),
+            data=dialog.model.to_json(),
+            transcript=json.loads(row["transcript"]),
+            now=now,
+            reference=row["reference"],
+        )
+
     def today(self, now: dt.datetime) -> dt.date:
         """The resident's date: today in England and Wales."""
         return now.replace(tzinfo=dt.UTC).astimezone(LONDON).date()
 
-    def restore(self, row: RowMapping | None, now: dt.datetime) -> Dialog:
+    def is_expired(self, row: RowMapping, now: dt.datetime) -> bool:
+        """True when an open conversation has been idle for longer than its channel allows."""
+        idle = now - row["updated_at"]
+        return bool(
+            row["status"] == ConversationStatus.ACTIVE and idle > self.ttl_for(row["channel"])
+        )
+
+    def restore(
+        self, row: RowMapping | None, now: dt.datetime, *, check_expiry: bool = True
+    ) -> Dialog:
         """The stored dialog, or NotFound / Expired for a missing or idle conversation."""
         if row is None:
             raise NotFound
-        if row["status"] == "active" and now - row["updated_at"] > self.ttl_for(row["channel"]):
+        if check_expiry and self.is_expired(row, now):
             raise Expired
-        model = DialogModel.from_dict(json.loads(row["data"]))
-        return Dialog(self.policy, model, channel=row["channel"])
+        return Dialog(DialogModel.from_dict(json.loads(row["data"])))
 
-    def ttl_for(self, channel: str) -> dt.timedelta:
+    def ttl_for(self, channel: Channel | str) -> dt.timedelta:
         """How long an untouched conversation stays open: longer by text than on the web."""
-        return self.sms_ttl if channel == "sms" else self.ttl
+        return self.sms_ttl if channel == Channel.SMS else self.ttl
 
-    def _submit(
-        self, conn: Connection, row: RowMapping, dialog: Dialog, now: dt.datetime
-    ) -> dict[str, Any]:
-        """Store the intake record and queue the team email and acknowledgement, atomically."""
-        record = answers_to_record(dialog.model, channel=row["channel"], policy=self.policy)
-        submitted_at = now.replace(tzinfo=dt.UTC).astimezone(LONDON)
-        record = complete_record(
-            record,
-            reference="pending",
-            submitted_at=submitted_at,
-            as_of=submitted_at.date(),
-            policy=self.policy,
-        )
-        request_id = store.create_request(
-            conn, conversation_id=row["id"], record=record, submitted_at=now
-        )
-        self._queue(conn, request_id, "team_email", "email", self.team_email, now)
-        applicant = record["applicant"]
-        if applicant.get("email"):
-            self._queue(conn, request_id, "resident_email", "email", applicant["email"], now)
-        if applicant["contact_preference"] == "sms" and applicant.get("phone"):
-            self._queue(conn, request_id, "resident_sms", "sms", applicant["phone"], now)
-        if self.team_sms:
-            self._queue(conn, request_id, "team_sms", "sms", self.team_sms, now)
-        logger.info(
-            "request submitted id=%s request=%s outcome=%s",
-            row["id"][:8],
-            request_id,
-            record["screening"]["outcome"],
-        )
-        return record
 
-    def _queue(
-        self,
-        conn: Connection,
-        request_id: int,
-        purpose: str,
-        channel: str,
-        recipient: str,
-        now: dt.datetime,
-    ) -> None:
-        store.enqueue(
-            conn,
-            request_id=request_id,
-            purpose=purpose,
-            channel=channel,
-            recipient=recipient,
-            message_id=make_msgid(idstring=purpose, domain=self.mail_domain),
-            now=now,
-        )
+def _said_by_resident(inbound: Inbound) -> str:
+    """The resident's message as the transcript keeps it."""
+    if inbound.values is not None:
+        return ", ".join(inbound.values)
+    return inbound.text or str(inbound.command or "")
 
-    def _confirmation(self, record: dict[str, Any], sms: bool) -> list[str]:
-        preference = record["applicant"]["contact_preference"]
-        return texts.confirmation(
-            record["reference"],
-            record["screening"],
-            dt.date.fromisoformat(record["deadlines"]["acknowledge_by"]),
-            self.policy,
-            texts.CONTACT_WORDS.get(preference, preference),
-            sms=sms,
-        )
+
+def _state_of(model: DialogModel) -> str:
+    """What the `state` column shows: the question's field, `confirm`, or how it ended."""
+    if model.ended:
+        return str(model.ended)
+    if model.step is None:
+        return "confirm"
+    return str(model.step[0])

@@ -21,10 +21,13 @@ from sqlalchemy.engine import RowMapping
 from bot import db
 from bot import store
 from bot.conversation import Conversations
-from bot.conversation import Turn
 from dialogs import sms
 from dialogs import texts
 from dialogs.parsing import simplify
+from dialogs.vocabulary import Channel
+from dialogs.vocabulary import ConversationStatus
+from dialogs.vocabulary import EndReason
+from dialogs.vocabulary import Pending
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +64,8 @@ class SmsConversations:
     def _respond(
         self, conn: Connection, sender: RowMapping, body: str, now: dt.datetime
     ) -> str | None:
+        """Carrier rules first (STOP, START, HELP, NEW, expiry, a long pause), then the turn."""
+        service = self.conversations
         key = sender["sender_key"]
         word = sms.keyword(body)
         if word in sms.OPT_OUT_WORDS:
@@ -74,30 +79,29 @@ class SmsConversations:
                 logger.info("sms opt-in sender=%s", key[:8])
                 return self._new(conn, key, now)
             if word in sms.HELP_WORDS:
-                return sms.render([texts.opted_out_help(self.conversations.policy)])
+                return sms.render([texts.opted_out_help(service.policy)])
             return None  # nothing more is sent to this number until START
         row = self._current(conn, sender)
         if row is None:
             return self._new(conn, key, now)
-        idle = now - row["updated_at"]
-        if row["status"] != "active":
+        if row["status"] != ConversationStatus.ACTIVE:
+            idle = now - row["updated_at"]
             if word in sms.NEW_WORDS or simplify(body) in {"new", "start", "new request"}:
                 return self._new(conn, key, now)
-            if idle > self.conversations.sms_ttl:
+            if idle > service.sms_ttl:
                 return self._new(conn, key, now)
-            dialog = self.conversations.restore(row, now)
-            ended = texts.ended(dialog.state, row["reference"], self.conversations.policy, True)
-            return sms.render([ended])
-        if idle > self.conversations.sms_ttl:
-            store.end_conversation(conn, row["id"], status="expired", now=now)
-            days = round(self.conversations.sms_ttl.total_seconds() / 86400)
+        elif service.is_expired(row, now):
+            service.end(conn, row, EndReason.EXPIRED, now)
+            days = round(service.sms_ttl.total_seconds() / 86400)
             return self._new(conn, key, now, note=texts.expired_sms(days))
-        dialog = self.conversations.restore(row, now)
-        offer = None
-        if idle > self.pause and dialog.model.pending != "resume":
-            offer = dialog.offer_resume()
-        turn = self.conversations.respond(conn, row, dialog, body, now, reply=offer)
-        return self._text(turn)
+        dialog = service.restore(row, now)
+        paused = (
+            not dialog.done
+            and now - row["updated_at"] > self.pause
+            and dialog.model.pending != Pending.RESUME
+        )
+        turn = service.take(conn, row, dialog, body, now, paused=paused)
+        return sms.render(turn.messages)
 
     def _current(self, conn: Connection, sender: RowMapping) -> RowMapping | None:
         if sender["conversation_id"] is None:
@@ -105,15 +109,11 @@ class SmsConversations:
         return store.lock_conversation(conn, sender["conversation_id"])
 
     def _new(self, conn: Connection, key: str, now: dt.datetime, note: str | None = None) -> str:
-        turn = self.conversations.open(conn, "sms", now, sender=key, note=note)
+        turn = self.conversations.open(conn, Channel.SMS, now, sender=key, note=note)
         store.update_sms_sender(conn, key, now, conversation_id=turn.session_id)
-        return self._text(turn)
+        return sms.render(turn.messages)
 
     def _end_current(self, conn: Connection, sender: RowMapping, now: dt.datetime) -> None:
         row = self._current(conn, sender)
-        if row is not None and row["status"] == "active":
-            store.end_conversation(conn, row["id"], status="stopped", now=now)
-
-    @staticmethod
-    def _text(turn: Turn) -> str:
-        return sms.render(turn.messages)
+        if row is not None and row["status"] == ConversationStatus.ACTIVE:
+            self.conversations.end(conn, row, EndReason.STOPPED, now)

@@ -221,17 +221,6 @@ def record_sms_reply(
     )
 
 
-def end_conversation(
-    conn: Connection, conversation_id: str, *, status: str, now: dt.datetime
-) -> None:
-    """Close a conversation without a turn (stopped by STOP, or expired), keeping its answers."""
-    conn.execute(
-        update(conversations)
-        .where(conversations.c.id == conversation_id)
-        .values(status=status, updated_at=now)
-    )
-
-
 def touch_conversation(conn: Connection, conversation_id: str, now: dt.datetime) -> None:
     """Mark a conversation as used now, without a turn."""
     conn.execute(

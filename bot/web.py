@@ -27,9 +27,13 @@ from flask.typing import ResponseReturnValue
 from bot.conversation import Conversations
 from bot.conversation import Expired
 from bot.conversation import NotFound
-from dialogs.answers import AnswerRow
-from dialogs.answers import answer_rows
+from dialogs import journey
 from dialogs.engine import Dialog
+from dialogs.journey import Row
+from dialogs.render import ChatRenderer
+from dialogs.turn import Command
+from dialogs.turn import Inbound
+from dialogs.vocabulary import Stage
 
 bp = Blueprint("web", __name__)
 MAX_ANSWER_CHARS = 10_000
@@ -177,7 +181,7 @@ def text_colour(background: str) -> str:
 # -- the form version (no JavaScript) ----------------------------------------------------------
 
 
-def sections_of(rows: list[AnswerRow]) -> list[tuple[str, list[AnswerRow]]]:
+def sections_of(rows: list[Row]) -> list[tuple[str, list[Row]]]:
     """Answer rows grouped by section, in the order they were asked."""
     return [(name, list(group)) for name, group in itertools.groupby(rows, lambda r: r.section)]
 
@@ -208,11 +212,19 @@ def apply_begin() -> ResponseReturnValue:
     if request.form.get("restart") or _current() is None:
         turn = _service().start("web")
         session["conversation"] = turn.session_id
-        # Only the greeting: the welcome's "type back or help" is buttons on these pages, and
-        # the phone route is in every page's footer.
+        # Only the greeting: going back and help are buttons on these pages, and the phone
+        # route is in every page's footer.
         session["said"] = turn.messages[:1]
         session.pop("problem", None)
     return redirect(url_for("web.apply_question"), code=303)
+
+
+_FORM_COMMANDS = {"back": Command.BACK, "help": Command.HELP, "skip": Command.SKIP,
+                  "yes": Command.SUBMIT}  # fmt: skip
+
+
+def _renderer() -> ChatRenderer:
+    return ChatRenderer(current_app.extensions["casereview.policy"])
 
 
 @bp.get("/apply/question")
@@ -225,22 +237,39 @@ def apply_question() -> ResponseReturnValue:
     said = session.pop("said", [])
     problem = session.pop("problem", None)
     context = {"csrf_token": csrf_token(), "said": said, "problem": problem, **page_context()}
-    if dialog.done:
+    ask = dialog.asking()
+    if ask is None:
         return redirect(url_for("web.apply_done"))
-    expects = dialog.expects()
-    assert expects is not None
-    if dialog.state == "confirm":
-        sections = sections_of(answer_rows(dialog.model))
+    if dialog.reviewing and ask.pending is None:
+        sections = sections_of(journey.rows(dialog.model.given))
         return render_template("apply_check.html", sections=sections, **context)
+    expects = ask.expects()
+    renderer = _renderer()
+    if ask.question is None:  # a yes or no asked in passing (start again?)
+        question, hint = renderer.pending_question(ask), ""
+    else:
+        question = renderer.question(ask)
+        hint = renderer.hint(ask) or input_for(expects).get("hint", "")
     return render_template(
         "apply_question.html",
-        question=dialog.question(),
-        hint=dialog.hint() or input_for(expects).get("hint", ""),
+        question=question,
+        hint=hint,
         expects=expects,
         field_input=input_for(expects),
         value=session.pop("value", ""),
         **context,
     )
+
+
+def _inbound() -> Inbound:
+    """The form post as one inbound value: a command, picked choices, or typed text."""
+    command = request.form.get("command", "")
+    if command:
+        known = _FORM_COMMANDS.get(command)
+        return Inbound(command, command=known) if known else Inbound(command)
+    if request.form.get("choices_shown"):
+        return Inbound(values=tuple(request.form.getlist("choice")))
+    return Inbound(request.form.get("answer", ""))
 
 
 @bp.post("/apply/answer")
@@ -250,24 +279,29 @@ def apply_answer() -> ResponseReturnValue:
     conversation_id = session.get("conversation")
     if not conversation_id:
         return redirect(url_for("web.apply_start"), code=303)
-    command = request.form.get("command", "")
-    if command:
-        text = command
-    else:
-        picked = request.form.getlist("answers")
-        text = ", ".join(picked) if picked else request.form.get("answer", "")
-    if len(text) > MAX_ANSWER_CHARS:
+    inbound = _inbound()
+    if len(inbound.text) > MAX_ANSWER_CHARS:
         abort(413, description=f"Answers can be up to {MAX_ANSWER_CHARS:,} characters.")
     try:
-        turn = _service().post(conversation_id, text)
-        dialog, _ = _service().dialog(conversation_id)
+        turn = _service().post(conversation_id, inbound)
     except (NotFound, Expired):
         session.pop("conversation", None)
         return redirect(url_for("web.apply_start", expired=1), code=303)
-    session["said"] = dialog.said_before(turn.messages)
+    outcome = turn.outcome
+    assert outcome is not None
+    renderer = _renderer()
+    # Feedback only: the page itself shows the question, the answers or the confirmation.
+    if outcome.ask is not None and outcome.ask.pending is not None:
+        outcome.notes = []  # the page asks it as its question
+    said = renderer.notes(outcome)
+    if outcome.submitted is not None:
+        said += renderer.confirmation(outcome)
+    elif outcome.done:
+        said.append(renderer.ending(outcome))
+    session["said"] = said
     session["problem"] = turn.problem
-    if turn.problem and not command:
-        session["value"] = text[:MAX_ANSWER_CHARS]  # keep what they typed, to correct it
+    if turn.problem and inbound.command is None and inbound.values is None:
+        session["value"] = inbound.text[:MAX_ANSWER_CHARS]  # keep what they typed, to correct it
     target = "web.apply_done" if turn.done else "web.apply_question"
     return redirect(url_for(target), code=303)
 
@@ -283,7 +317,7 @@ def apply_done() -> ResponseReturnValue:
         return redirect(url_for("web.apply_question"))
     said = session.pop("said", [])
     return render_template("apply_done.html", reference=reference, said=said,
-                           submitted=dialog.state == "submitted",
-                           sections=sections_of(answer_rows(dialog.model)),
+                           submitted=dialog.model.stage == Stage.SUBMITTED,
+                           sections=sections_of(journey.rows(dialog.model.given)),
                            csrf_token=csrf_token(),
                            **page_context())  # fmt: skip

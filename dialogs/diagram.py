@@ -1,4 +1,4 @@
-"""Print the dialog's state diagram (Mermaid), as embedded in README.md.
+"""Print the conversation's lifecycle diagram (Mermaid), as embedded in README.md.
 
 Run `python -m dialogs.diagram --write` to refresh the README after changing the dialog.
 """
@@ -8,15 +8,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from dialogs.machine import IntakeDialog
+from dialogs.lifecycle import Lifecycle
 
 START = "<!-- dialog-diagram:start -->"
 END = "<!-- dialog-diagram:end -->"
 
 
 def mermaid() -> str:
-    """The diagram block generated from the state machine."""
-    return f"```mermaid\n{IntakeDialog:mermaid}```"
+    """The diagram block generated from the lifecycle chart."""
+    return f"```mermaid\n{Lifecycle:mermaid}```"
 
 
 def embed(readme: str) -> str:

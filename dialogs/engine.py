@@ -1,8 +1,9 @@
-"""Take one message from a resident, update the dialog and say what to reply.
+"""Take one message from a resident, update the answers, and say what happened.
 
-`Dialog.handle()` reads commands (help, back, start again, change ...), reads answers with
-`dialogs.fields`, stores them on the `DialogModel` and sends events to `IntakeDialog`, which
-chooses the next question. Nothing here touches the network, a database or a web framework.
+`Dialog.handle()` reads commands (help, back, start again, change ...), reads answers with the
+questionnaire's parsers, stores them on the `DialogModel`, asks `dialogs.journey` what comes
+next and moves `dialogs.lifecycle` on. It returns an `Outcome`: data, never channel text.
+Nothing here touches the network, a database or a web framework, or knows the channel.
 """
 
 from __future__ import annotations
@@ -10,206 +11,275 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from dataclasses import field
 from typing import Any
 
-from dialogs import texts
-from dialogs.answers import check_your_answers
-from dialogs.answers import find_change_target
-from dialogs.answers import sms_answer_pages
-from dialogs.fields import FIELDS
-from dialogs.fields import Field
-from dialogs.machine import IntakeDialog
-from dialogs.machine import forget_machine
-from dialogs.machine import machine_for
-from dialogs.model import MAX_INCIDENTS
+from dialogs import journey
+from dialogs.journey import Step
+from dialogs.lifecycle import FINAL
+from dialogs.lifecycle import lifecycle
 from dialogs.model import DialogModel
-from dialogs.model import contact_conflict
+from dialogs.parsing import Choice
 from dialogs.parsing import Invalid
-from dialogs.parsing import format_date
+from dialogs.parsing import parse_yes_no
 from dialogs.parsing import simplify
-from dialogs.policy import Policy
-from dialogs.sms import SEGMENT_BUDGET
-from dialogs.sms import render
-from dialogs.sms import segments
+from dialogs.questionnaire import BY_FIELD
+from dialogs.questionnaire import CONFIRM
+from dialogs.questionnaire import MAX_INCIDENTS
+from dialogs.questionnaire import Question
+from dialogs.turn import Ask
+from dialogs.turn import Command
+from dialogs.turn import Inbound
+from dialogs.turn import Note
+from dialogs.turn import Outcome
+from dialogs.turn import Said
+from dialogs.vocabulary import EndReason
+from dialogs.vocabulary import Kind
+from dialogs.vocabulary import Pending
+from dialogs.vocabulary import Stage
 
-FINAL_STATES = {"submitted", "no_consent", "no_victim_consent"}
-_HELP = {"help", "help me", "?", "info", "what", "i need help", "how does this work"}
-_BACK = {"back", "go back", "previous", "undo", "back please"}
-_RESTART = {"start again", "restart", "start over", "begin again", "reset", "start from scratch"}
-_MORE = {"more", "next", "m", "more please", "next part", "see more", "rest"}
-_CARRY_ON = {"1", "carry on", "continue", "yes", "y", "go on", "resume", "carry on please", "ok"}
+_WORDS: dict[Command, frozenset[str]] = {
+    Command.HELP: frozenset({"help", "help me", "?", "info", "what", "i need help",
+                             "how does this work"}),
+    Command.BACK: frozenset({"back", "go back", "previous", "undo", "back please"}),
+    Command.RESTART: frozenset({"start again", "restart", "start over", "begin again", "reset",
+                                "start from scratch"}),
+    Command.MORE: frozenset({"more", "next", "m", "more please", "next part", "see more", "rest"}),
+    Command.SUBMIT: frozenset({"yes", "y", "send", "submit", "confirm", "yes send", "yes please",
+                               "1", "send it", "send my request", "send request"}),
+}  # fmt: skip
+_CARRY_ON = {"1", "carry on", "continue", "yes", "y", "go on", "resume", "carry on please", "ok",
+             "carry on where i left off"}  # fmt: skip
 _START_AGAIN = {"2", "start again", "restart", "start over", "new", "begin again", "reset"}
-NARRATIVE = {"incident_description", "impact", "desired_outcome", "safe_contact"}
 _DANGER = re.compile(r"\b(in danger|emergency|help me now|being attacked|going to kill|suicid)")
 
-
-@dataclass
-class Reply:
-    """What the bot says back, and what it expects next."""
-
-    messages: list[str]
-    expects: dict[str, Any] | None
-    done: bool = False
-    submitted: bool = False
-    problem: str | None = None
-    """Why the answer was not accepted, when it was not (shown as an error next to the input)."""
+RESTART_CHOICES = (Choice("yes", "Yes, start again"), Choice("no", "No, keep my answers"))
+RESUME_CHOICES = (
+    Choice("carry_on", "Carry on where I left off", ("carry on", "continue")),
+    Choice("start_again", "Start again", ("start again", "new")),
+)
+_ENDED_BY = {"consent": EndReason.NO_CONSENT, "victim_consent": EndReason.NO_VICTIM_CONSENT}
 
 
 @dataclass
 class Dialog:
-    """One conversation's dialog: a model restored from storage plus the policy it runs under."""
+    """One conversation's dialog: a model restored from storage, moved on by one message."""
 
-    policy: Policy
-    model: DialogModel = field(default_factory=DialogModel)
-    channel: str = "web"
+    model: DialogModel
 
-    def __post_init__(self) -> None:
-        if self.model.state is None:
-            self.model.ask_other_reporters = self.policy.has_community_route
-            machine_for(self.model)  # binding a new model puts it at the first question
-
-    @property
-    def machine(self) -> IntakeDialog:
-        """The state chart, bound to this dialog's model (one machine is shared per thread)."""
-        return machine_for(self.model)
-
-    @property
-    def state(self) -> str:
-        """The id of the current state (a question name, or an end state)."""
-        return str(self.model.state)
+    @classmethod
+    def new(cls, community_route: bool) -> Dialog:
+        """A conversation at its first question (`community_route`: the policy has one)."""
+        return cls(DialogModel(community_route=community_route))
 
     @property
     def done(self) -> bool:
-        """True when the conversation has ended (sent, or stopped at consent)."""
-        return self.state in FINAL_STATES
+        """True when the conversation has ended (sent, declined, stopped or expired)."""
+        return self.model.stage in FINAL
 
     @property
-    def sms(self) -> bool:
-        """True when replies go by text message, where every character costs."""
-        return self.channel == "sms"
+    def reviewing(self) -> bool:
+        """True at check your answers."""
+        return self.model.stage == Stage.REVIEWING
 
-    def start(self, note: str | None = None) -> Reply:
+    def start(self, note: str | None = None) -> Outcome:
         """The welcome and the first question, after `note` when there is something to explain."""
-        return self._ask(texts.welcome(self.policy, sms=self.sms, note=note))
+        notes = [Note(Said.NOTE, text=note)] if note else []
+        return self._ask([*notes, Note(Said.WELCOME)])
 
-    def resume(self) -> Reply:
-        """Repeat the current question, for a resident who comes back."""
-        return self._ask(["Welcome back. Here is where you left off."])
-
-    def offer_resume(self) -> Reply:
+    def offer_resume(self) -> Outcome:
         """After a long pause: ask whether to carry on or start again (answered in `handle`)."""
-        self.model.pending = "resume"
-        return Reply([texts.OFFER_RESUME], self.expects())
+        if self.model.stage != Stage.PAUSED:
+            lifecycle(self.model).send("pause")
+        self.model.pending = Pending.RESUME
+        return self._ask([Note(Said.OFFER_RESUME)], repeat=False)
 
-    def handle(self, text: str, today: dt.date) -> Reply:
+    def end(self, reason: EndReason) -> None:
+        """End the conversation from outside the dialog (STOP by text, or expiry)."""
+        if not self.done:
+            lifecycle(self.model).send("stop" if reason == EndReason.STOPPED else "expire")
+            self.model.ended = reason
+
+    def handle(self, inbound: Inbound | str, today: dt.date) -> Outcome:
         """Process one message from the resident."""
+        if isinstance(inbound, str):
+            inbound = Inbound(inbound)
         if self.done:
-            return Reply([texts.ended(self.state, None, self.policy)], None, done=True)
-        words = simplify(text)
-        page, self.model.page = self.model.page, 0
-        if self.model.pending == "resume":
-            return self._answer_resume(words)
-        if self.model.pending == "restart":
-            return self._confirm_restart(words)
-        command = self._command(words)
-        if command is not None:
-            return command
-        if self.state == "confirm":
-            return self._at_confirm(words, page)
-        spec = FIELDS[self.state]
-        if _DANGER.search(words) and spec.name not in NARRATIVE:
-            return self._ask([texts.SAFETY])
-        try:
-            value = self._read(spec, text, words, today)
-        except Invalid as problem:
-            reply = self._ask([str(problem)], repeat=True)
-            reply.problem = str(problem)
-            return reply
-        said = self._store(spec, value)
-        if spec.name in NARRATIVE and _DANGER.search(words):
-            said.append(texts.SAFETY)
-        self._advance("answered")
-        if self.sms and spec.name == "consent":
-            said.append(texts.SMS_COMMANDS)
-        if self.state == "no_consent":
-            return Reply([texts.no_consent(self.policy)], None, done=True)
-        if self.state == "no_victim_consent":
-            return Reply([texts.no_victim_consent(self.policy)], None, done=True)
-        return self._ask(said)
-
-    # -- commands -------------------------------------------------------------------------
-
-    def _command(self, words: str) -> Reply | None:
-        if words in _HELP:
-            return self._ask([self._help()])
-        if words in _BACK:
+            return Outcome([Note(Said.ENDED)], ended=EndReason(self.model.ended or "submitted"))
+        words = simplify(inbound.text)
+        if self.model.pending == Pending.RESUME:
+            return self._answer_resume(inbound, words)
+        if self.model.pending == Pending.RESTART:
+            return self._confirm_restart(inbound, words)
+        command = inbound.command or self._command(words)
+        if command == Command.HELP:
+            return self._ask([Note(Said.HELP)])
+        if command == Command.BACK:
             return self._back()
-        if words in _RESTART:
-            self.model.pending = "restart"
-            return Reply(
-                ["This will delete your answers and start again. Are you sure? Type yes or no."],
-                self.expects(),
+        if command == Command.RESTART:
+            self.model.pending = Pending.RESTART
+            return self._ask([Note(Said.CONFIRM_RESTART)], repeat=False)
+        if self.reviewing:
+            return self._at_confirm(inbound, words, command)
+        if words.startswith("change "):
+            return self._ask([Note(Said.CHANGE_LATER)])
+        return self._answer(inbound, words, command, today)
+
+    # -- answering a question ------------------------------------------------------------------
+
+    def _answer(
+        self, inbound: Inbound, words: str, command: Command | None, today: dt.date
+    ) -> Outcome:
+        step = self.model.current
+        assert step is not None
+        question = BY_FIELD[step[0]]
+        given = self.model.given
+        if _DANGER.search(words) and not question.narrative:
+            return self._ask([Note(Said.SAFETY)])
+        try:
+            value = self._read(question, step, inbound, words, command, today)
+        except Invalid as problem:
+            return self._ask([], problem=str(problem))
+        notes = self._store(question, step, value)
+        if question.narrative and _DANGER.search(words):
+            notes.append(Note(Said.SAFETY))
+        if value is False and question.field in _ENDED_BY:
+            lifecycle(self.model).send("decline")
+            self.model.ended = _ENDED_BY[question.field]
+            self.model.step = None
+            return Outcome(notes, answered=step, ended=self.model.ended)
+        given = self.model.given
+        if self.model.changing:  # from check your answers: back there once nothing is missing
+            self._move_on(journey.first_missing(given, after=step))
+        else:
+            self._move_on(journey.following(given, step))
+        outcome = self._ask(notes)
+        outcome.answered = step
+        return outcome
+
+    def _read(
+        self,
+        question: Question,
+        step: Step,
+        inbound: Inbound,
+        words: str,
+        command: Command | None,
+        today: dt.date,
+    ) -> Any:
+        facts = self.model.given.facts(step[1])
+        skipping = command == Command.SKIP or (bool(words) and words in question.skip_words)
+        if skipping and question.is_optional(facts):
+            return None
+        if skipping and question.field == "email":
+            raise Invalid(
+                "We need a phone number or an email address to contact you. Give your email "
+                "address, or go back to give a phone number."
             )
-        if words.startswith("change ") and self.state != "confirm":
-            return self._ask(
-                [
-                    "You can change any answer when we check your answers at the end. "
-                    "To go back one question, type back."
-                ]
-            )
+        if inbound.values is not None and question.choices:
+            value: Any = _picked(question, inbound.values)
+        else:
+            value = question.parse(inbound.text, today)
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        problem = question.check(value, facts) if question.check else None
+        if problem:
+            raise Invalid(problem)
+        return value
+
+    def _store(self, question: Question, step: Step, value: Any) -> list[Note]:
+        """Keep an answer, and say what was understood where that helps (dates)."""
+        name, index = step
+        if index is None:
+            self.model.answers[name] = value
+        else:
+            while len(self.model.incidents) <= index:
+                self.model.incidents.append({})
+            self.model.incidents[index][name] = value
+            if name == "another_incident" and value is False:
+                del self.model.incidents[index + 1 :]
+        if question.kind != Kind.DATE:
+            return []
+        if value is None:
+            return [Note(Said.DATE_UNKNOWN)]
+        return [Note(Said.DATE_NOTED, date=dt.date.fromisoformat(value))]
+
+    def _move_on(self, step: Step | None) -> None:
+        """Ask `step` next, or go to check your answers when nothing is missing."""
+        if step is None:
+            self.model.step = None
+            self.model.changing = False
+            if self.model.stage == Stage.ASKING:
+                lifecycle(self.model).send("complete")
+            return
+        self.model.step = [step[0], step[1]]
+
+    # -- commands --------------------------------------------------------------------------
+
+    def _command(self, words: str) -> Command | None:
+        for command in (Command.HELP, Command.BACK, Command.RESTART):
+            if words in _WORDS[command]:
+                return command
         return None
 
-    def _help(self) -> str:
-        spec = FIELDS.get(self.state)
-        specific = spec.help.format(max=MAX_INCIDENTS) + " " if spec and spec.help else ""
-        if self.state == "confirm":
-            specific = "Type yes to send your request, or change and what to change. "
-        return specific + texts.commands_help(self.policy, sms=self.sms)
-
-    def _back(self) -> Reply:
-        if not self.model.history:
-            return self._ask(["This is the first question."])
-        state, incident = self.model.history.pop()
-        self.model.incident = incident if incident is not None else self.model.incident
-        # Back jumps to a question already asked, wherever the path came from, so it sets the
-        # state directly (python-statemachine's documented low-level setter) instead of
-        # declaring a transition between every pair of questions.
-        self.machine.current_state_value = state
-        self.model.reviewing = False
+    def _back(self) -> Outcome:
+        given = self.model.given
+        if self.model.changing and not journey.missing(given):
+            self.model.changing = False
+            self._move_on(None)
+            return self._ask([])
+        target = journey.previous(given, self.model.current)
+        if target is None:
+            return self._ask([Note(Said.FIRST_QUESTION)])
+        if self.reviewing:
+            lifecycle(self.model).send("change")
+        self.model.step = [target[0], target[1]]
         return self._ask([])
 
-    def _answer_resume(self, words: str) -> Reply:
+    def _answer_resume(self, inbound: Inbound, words: str) -> Outcome:
         self.model.pending = None
-        if words in _CARRY_ON:
-            return self._ask(["OK, here is where you left off."])
-        if words in _START_AGAIN:
+        picked = inbound.values[0] if inbound.values else None
+        if picked == "carry_on" or words in _CARRY_ON:
+            lifecycle(self.model).send("resume")
+            return self._ask([Note(Said.CARRY_ON)])
+        if picked == "start_again" or words in _START_AGAIN:
+            lifecycle(self.model).send("resume")
             return self._restart()
-        self.model.pending = "resume"
-        return Reply([texts.OFFER_RESUME_AGAIN], self.expects())
+        self.model.pending = Pending.RESUME
+        return self._ask([Note(Said.OFFER_RESUME_AGAIN)], repeat=False)
 
-    def _restart(self) -> Reply:
-        fresh = DialogModel(ask_other_reporters=self.policy.has_community_route)
+    def _restart(self) -> Outcome:
+        fresh = DialogModel(community_route=self.model.community_route, view=self.model.view)
+        lifecycle(self.model).send("restart")
         self.model.__dict__.update(fresh.__dict__)
-        self.machine.current_state_value = "consent"
-        return self._ask(["Your answers have been deleted. Let's start again."])
+        return self._ask([Note(Said.RESTARTED)])
 
-    def _confirm_restart(self, words: str) -> Reply:
+    def _confirm_restart(self, inbound: Inbound, words: str) -> Outcome:
         self.model.pending = None
-        if words in {"yes", "y", "yeah", "yes please", "1", "ok", "start again"}:
+        picked = inbound.values[0] if inbound.values else None
+        yes = picked == "yes" or words in {
+            "yes start again",
+            "start again",
+            *_WORDS[Command.SUBMIT],
+        }
+        if picked is None and not yes:
+            try:
+                yes = parse_yes_no(words)
+            except Invalid:
+                yes = False
+        if yes:
             return self._restart()
-        return self._ask(["OK, your answers are kept."])
+        return self._ask([Note(Said.KEPT)])
 
-    # -- check your answers ---------------------------------------------------------------
+    # -- check your answers -----------------------------------------------------------------
 
-    def _at_confirm(self, words: str, page: int) -> Reply:
-        if words in {"yes", "y", "send", "submit", "confirm", "yes send", "yes please", "1"}:
-            self._advance("submit")
-            return Reply([], None, done=True, submitted=True)
-        if words in _MORE and self.sms:
-            pages = sms_answer_pages(self.model)
-            self.model.page = (page + 1) % len(pages)
-            return self._ask([])
+    def _at_confirm(self, inbound: Inbound, words: str, command: Command | None) -> Outcome:
+        if command == Command.SUBMIT or words in _WORDS[Command.SUBMIT] or _is_yes(words):
+            lifecycle(self.model).send("submit")
+            self.model.ended = EndReason.SUBMITTED
+            return Outcome(ended=EndReason.SUBMITTED)
+        if command == Command.MORE or words in _WORDS[Command.MORE]:
+            outcome = self._ask([])
+            outcome.more = True
+            return outcome
         if words.startswith(("add incident", "add another", "another incident")):
             return self._add_incident()
         remove = re.match(r"^(remove|delete) incident (\d+)$", words)
@@ -217,183 +287,99 @@ class Dialog:
             return self._remove_incident(int(remove.group(2)))
         if words.startswith("change"):
             return self._change(words.removeprefix("change").strip())
-        return self._ask(
-            [
-                "Type yes to send your request. To change something, type change and what "
-                "it is, for example change phone or change incident 1 date."
-            ],
-            repeat=False,
-        )
+        return self._ask([Note(Said.AT_CONFIRM)], repeat=False)
 
-    def _change(self, what: str) -> Reply:
-        target = find_change_target(what, self.model)
+    def _change(self, what: str) -> Outcome:
+        target = journey.change_target(what, self.model.given)
         if isinstance(target, str):
-            return self._ask([target], repeat=False)
-        name, incident = target
-        self.model.history.append(["confirm", None])
-        if incident is not None:
-            self.model.incident = incident
-        self.model.reviewing = True
-        self._advance("change", wanted=name)
+            return self._ask([], problem=target, repeat=False)
+        self._reopen(target)
         return self._ask([])
 
-    def _add_incident(self) -> Reply:
-        if len(self.model.incidents) >= MAX_INCIDENTS:
-            return self._ask([f"You can tell us about up to {MAX_INCIDENTS} incidents."])
-        self.model.history.append(["confirm", None])
-        self.model.incident = len(self.model.incidents)
-        self.model.reviewing = True
-        self._advance("change", wanted="incident_date")
+    def _reopen(self, step: Step) -> None:
+        """Leave check your answers to ask `step`; answering it comes back."""
+        lifecycle(self.model).send("change")
+        self.model.changing = True
+        self.model.step = [step[0], step[1]]
+
+    def _add_incident(self) -> Outcome:
+        incidents = self.model.incidents
+        if len(incidents) >= MAX_INCIDENTS:
+            return self._ask([], problem=f"You can tell us about up to {MAX_INCIDENTS} incidents.")
+        incidents[-1]["another_incident"] = True
+        # Added from check your answers: after its questions, the resident comes back here.
+        incidents.append({"another_incident": False})
+        self._reopen(
+            journey.first_missing(self.model.given) or ("incident_date", len(incidents) - 1)
+        )
         return self._ask([])
 
-    def _remove_incident(self, number: int) -> Reply:
-        if not 1 <= number <= len(self.model.incidents):
-            return self._ask([f"There is no incident {number}."], repeat=False)
-        if len(self.model.incidents) == 1:
-            return self._ask(["You need to tell us about at least one incident."], repeat=False)
-        del self.model.incidents[number - 1]
-        self.model.incident = min(self.model.incident, len(self.model.incidents) - 1)
-        # History entries point into the incident list, so they are no longer safe to follow.
-        self.model.history = [h for h in self.model.history if h[1] is None]
-        return self._ask([f"Incident {number} has been removed."])
-
-    # -- answers ---------------------------------------------------------------------------
-
-    def _optional_now(self, spec: Field) -> bool:
-        if spec.name == "email":
-            return bool(self.model.answers.get("phone"))
-        return spec.optional
-
-    def _read(self, spec: Field, text: str, words: str, today: dt.date) -> Any:
-        if spec.skip_words and words in spec.skip_words:
-            if self._optional_now(spec):
-                return None
-            if spec.name == "email":
-                raise Invalid(
-                    "We need a phone number or an email address to contact you. Type your "
-                    "email address, or type back to give a phone number."
-                )
-        value = spec.parse(text, today)
-        if spec.kind == "date" and value is not None:
-            self._check_date_order(spec.name, value)
-        if spec.name == "contact_preference":
-            problem = contact_conflict({**self.model.answers, spec.name: value})
-            if problem:
-                raise Invalid(f"{problem} Choose another way, or type back to add it.")
-        return value
-
-    def _check_date_order(self, name: str, value: dt.date) -> None:
-        """An incident never happens after its first report."""
-        incident = self.model.current_incident
-        other = incident.get("report_date" if name == "incident_date" else "incident_date")
-        if not other:
-            return
-        other_date = dt.date.fromisoformat(other)
-        if name == "incident_date" and value > other_date:
-            raise Invalid(
-                f"The incident cannot be after you first reported it, on "
-                f"{format_date(other_date)}. Check the date and try again."
+    def _remove_incident(self, number: int) -> Outcome:
+        incidents = self.model.incidents
+        if not 1 <= number <= len(incidents):
+            return self._ask([], problem=f"There is no incident {number}.", repeat=False)
+        if len(incidents) == 1:
+            return self._ask(
+                [], problem="You need to tell us about at least one incident.", repeat=False
             )
-        if name == "report_date" and value < other_date:
-            raise Invalid(
-                f"You cannot have reported it before it happened, on {format_date(other_date)}."
-                " Check the date and try again, or type not sure."
-            )
+        del incidents[number - 1]
+        for incident in incidents[:-1]:
+            incident["another_incident"] = True
+        incidents[-1]["another_incident"] = False
+        return self._ask([Note(Said.INCIDENT_REMOVED, number=number)])
 
-    def _store(self, spec: Field, value: Any) -> list[str]:
-        """Keep an answer and say what was understood where that helps (dates)."""
-        self.model.history.append([self.state, self.model.incident if spec.per_incident else None])
-        if isinstance(value, dt.date):
-            stored: Any = value.isoformat()
-        else:
-            stored = value
-        if spec.per_incident:
-            self.model.current_incident[spec.name] = stored
-            if spec.name == "another_incident" and value is False:
-                del self.model.incidents[self.model.incident + 1 :]
-        else:
-            self.model.answers[spec.name] = stored
-        if spec.kind == "date":
-            return [f"Thanks. I have {format_date(value)}." if value else "Thanks. I have noted "
-                    "that you are not sure of the date."]  # fmt: skip
-        return []
+    # -- what to ask ----------------------------------------------------------------------
 
-    def _advance(self, event: str, **kwargs: Any) -> None:
-        try:
-            self.machine.send(event, **kwargs)
-        except BaseException:
-            forget_machine()  # never reuse a machine left mid-event
-            raise
+    def _ask(self, notes: list[Note], problem: str | None = None, repeat: bool = True) -> Outcome:
+        """The outcome of a turn that stays in the conversation: notes, then what is asked."""
+        outcome = Outcome(notes, self.asking(), problem, repeat)
+        if self.reviewing and self.model.pending is None:
+            outcome.review = journey.rows(self.model.given)
+        return outcome
 
-    # -- rendering -------------------------------------------------------------------------
-
-    def _ask(self, said: list[str], repeat: bool = True) -> Reply:
-        """Reply with what was said, then the current question (or the answers to check)."""
-        if self.state == "confirm":
-            if self.sms:
-                return Reply(self._sms_answers(said), self.expects())
-            body = said + check_your_answers(self.model, self.policy)
-            return Reply(body, self.expects())
-        spec = FIELDS[self.state]
-        if not repeat:
-            return Reply(said, self.expects())
-        prompt = self._prompt(spec)
-        if self.sms and segments(render([*said, prompt])) > SEGMENT_BUDGET:
-            prompt = self._prompt(spec, short=True)  # the same question, fewer words
-        return Reply([*said, prompt], self.expects())
-
-    def _sms_answers(self, said: list[str]) -> list[str]:
-        """A part of check-your-answers by text, or just what was said when both won't fit."""
-        pages = sms_answer_pages(self.model)
-        page = pages[min(self.model.page, len(pages) - 1)]
-        if segments(render([*said, page])) <= SEGMENT_BUDGET:
-            return [*said, page]
-        self.model.page = -1  # so MORE shows part 1
-        return [*said, texts.SMS_AT_CONFIRM]
-
-    def _wording(self, spec: Field, short: bool = False) -> str:
-        """The question filled in with the incident number and the victim's name."""
-        victim = self.model.answers.get("victim_name") or "the person"
-        wording = spec.short if short and spec.short else spec.prompt
-        return wording.format(n=self.model.incident + 1, victim=victim)
-
-    def _prompt(self, spec: Field, short: bool = False) -> str:
-        text = self._wording(spec, short)
-        if spec.kind in {"choice", "multi_choice"}:
-            options = "\n".join(f"{n}. {c.label}" for n, c in enumerate(spec.choices, start=1))
-            text = f"{text}\n{options}"
-        return text
-
-    def question(self) -> str:
-        """The current question's wording, without numbered options (pages show those as
-        buttons or boxes)."""
-        if self.done or self.state == "confirm":
-            return ""
-        spec = FIELDS[self.state]
-        text = self._wording(spec)
-        if spec.choices:  # the page shows the options, so "Type yes or no." is not needed
-            text = re.sub(r"\s*Type yes or no\.$", "", text)
-        return text
-
-    def hint(self) -> str:
-        """A line of help for the current question, if it has one."""
-        spec = FIELDS.get(self.state)
-        return spec.help.format(max=MAX_INCIDENTS) if spec and spec.help else ""
-
-    def said_before(self, messages: list[str]) -> list[str]:
-        """The messages of a reply other than the question itself (feedback, errors, help)."""
-        bare = set(self._ask([]).messages) if not self.done else set()
-        return [m for m in messages if m not in bare]
-
-    def expects(self) -> dict[str, Any] | None:
-        """The contract's `expects` object for the current question, or None when ended."""
+    def asking(self) -> Ask | None:
+        """What the resident is being asked now (None once the conversation has ended)."""
         if self.done:
             return None
-        spec = FIELDS[self.state]
-        return {
-            "field": spec.name,
-            "kind": spec.kind,
-            "optional": self._optional_now(spec),
-            "choices": [{"value": c.value, "label": c.label} for c in spec.choices],
-            "incident": self.model.incident + 1 if spec.per_incident else None,
-        }
+        step = self.model.current
+        pending = Pending(self.model.pending) if self.model.pending else None
+        if pending is not None:
+            field, incident = (step[0], step[1]) if step else (CONFIRM, None)
+            choices = RESTART_CHOICES if pending == Pending.RESTART else RESUME_CHOICES
+            number = incident + 1 if incident is not None else None
+            return Ask(field, Kind.CHOICE, False, choices, number, None, pending=pending)
+        if step is None:
+            return Ask(CONFIRM, Kind.CONFIRM, False, (), None, None)
+        question = BY_FIELD[step[0]]
+        facts = self.model.given.facts(step[1])
+        return Ask(
+            question.field,
+            question.kind,
+            question.is_optional(facts),
+            question.choices,
+            step[1] + 1 if step[1] is not None else None,
+            question,
+            self.model.answers.get("victim_name") or "the person",
+        )
+
+
+def _picked(question: Question, values: tuple[str, ...]) -> Any:
+    """Choice values from a page's controls, checked against the question's own."""
+    known = [c.value for c in question.choices]
+    picked = [v for v in known if v in values]
+    if not picked or len(picked) != len(set(values)):
+        raise Invalid("Choose one of the options." if question.kind != Kind.MULTI_CHOICE
+                      else "Choose at least one option.")  # fmt: skip
+    if question.kind == Kind.MULTI_CHOICE:
+        return picked
+    if len(picked) > 1:
+        raise Invalid("Choose one of the options.")
+    return picked[0] == "yes" if question.kind == Kind.YES_NO else picked[0]
+
+
+def _is_yes(words: str) -> bool:
+    """A yes in the resident's own words ("yes please send it")."""
+    try:
+        return parse_yes_no(words)
+    except Invalid:
+        return False

@@ -1,4 +1,4 @@
-"""The resident's answers so far, as a plain object that is saved after every turn."""
+"""One conversation's state, as a plain object saved after every turn."""
 
 from __future__ import annotations
 
@@ -9,30 +9,28 @@ from dataclasses import field
 from dataclasses import fields
 from typing import Any
 
-INCIDENT_QUESTIONS = (
-    "incident_date",
-    "incident_description",
-    "reported_to",
-    "report_date",
-    "report_reference",
-)
-MAX_INCIDENTS = 30
-"""The incident loop accepts this many incidents (the contract asks for at least 20)."""
+from dialogs.journey import Answers
+from dialogs.journey import Step
+from dialogs.questionnaire import BY_FIELD
+from dialogs.vocabulary import Stage
 
 
 @dataclass
 class DialogModel:
-    """Answers, the current question and the path taken, for one conversation."""
+    """Answers, the question being asked, and where the conversation is in its life."""
 
-    state: str | None = None
+    stage: str = Stage.ASKING
+    step: list[Any] | None = field(default_factory=lambda: ["consent", None])
+    """The question being asked, as [field, incident index]; None while checking answers."""
     answers: dict[str, Any] = field(default_factory=dict)
     incidents: list[dict[str, Any]] = field(default_factory=list)
-    incident: int = 0
-    history: list[list[Any]] = field(default_factory=list)
-    reviewing: bool = False
+    community_route: bool = False
+    changing: bool = False
+    """True while changing an answer from check your answers (back returns there)."""
     pending: str | None = None
-    page: int = 0
-    ask_other_reporters: bool = False
+    ended: str | None = None
+    view: dict[str, Any] = field(default_factory=dict)
+    """What a channel's renderer keeps between turns (which part of the answers SMS showed)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready deep copy."""
@@ -44,57 +42,40 @@ class DialogModel:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DialogModel:
-        """Restore a model saved by `to_dict`."""
+        """Restore a model saved by `to_dict` (or by the version before the journey)."""
+        if "state" in data and "stage" not in data:
+            data = _from_state_chart(data)
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**known)
 
     @property
-    def current_incident(self) -> dict[str, Any]:
-        """The incident the loop is asking about, created on first use."""
-        while len(self.incidents) <= self.incident:
-            self.incidents.append({})
-        return self.incidents[self.incident]
+    def given(self) -> Answers:
+        """The answers, as the journey reads them."""
+        return Answers(self.answers, self.incidents, self.community_route)
 
-    def answered(self, name: str) -> bool:
-        """True when the field has an answer (skipped and 'not known' count as answers)."""
-        return name in self.answers
-
-    def missing_fields(self) -> list[tuple[str, int | None]]:
-        """Questions still to answer before the request can be sent, in asking order."""
-        a = self.answers
-        missing: list[tuple[str, int | None]] = []
-        order = ["consent", "applicant_role"]
-        if a.get("applicant_role") == "representative":
-            order += ["victim_name", "victim_consent"]
-        order += ["name", "address", "postcode", "phone", "email", "contact_preference"]
-        order += ["safe_contact", "hate_motivated"]
-        if a.get("hate_motivated"):
-            order.append("hate_categories")
-        missing += [(name, None) for name in order if name not in a]
-        if not self.incidents:
-            missing.append(("incident_date", 0))
-        for index, incident in enumerate(self.incidents):
-            missing += [(name, index) for name in INCIDENT_QUESTIONS if name not in incident]
-        tail = ["impact", "perpetrator_under_18", "desired_outcome"]
-        if self.ask_other_reporters:
-            tail.insert(0, "other_reporters")
-        missing += [(name, None) for name in tail if name not in a]
-        if "phone" in a and "email" in a and not (a["phone"] or a["email"]):
-            missing.append(("phone", None))
-        if contact_conflict(a):
-            missing.append(("contact_preference", None))
-        return missing
-
-    def is_complete(self) -> bool:
-        """True when every question the request needs has been answered."""
-        return not self.missing_fields()
+    @property
+    def current(self) -> Step | None:
+        """The step being asked, or None while checking answers or after the end."""
+        if self.step is None:
+            return None
+        return self.step[0], self.step[1]
 
 
-def contact_conflict(answers: dict[str, Any]) -> str | None:
-    """Why the chosen way to contact does not work with the details given, if it does not."""
-    preference = answers.get("contact_preference")
-    if preference in {"phone", "sms"} and not answers.get("phone"):
-        return "You did not give a phone number."
-    if preference == "email" and not answers.get("email"):
-        return "You did not give an email address."
-    return None
+_ENDS = {"submitted": Stage.SUBMITTED, "no_consent": Stage.DECLINED,
+         "no_victim_consent": Stage.DECLINED}  # fmt: skip
+
+
+def _from_state_chart(old: dict[str, Any]) -> dict[str, Any]:
+    """A conversation saved by the old one-state-per-question chart, in today's shape."""
+    state = old["state"]
+    question = BY_FIELD.get(state)
+    step = [state, old.get("incident", 0) if question and question.loop else None]
+    return {
+        "stage": _ENDS.get(state, Stage.REVIEWING if state == "confirm" else Stage.ASKING),
+        "step": step if question else None,
+        "answers": old.get("answers", {}),
+        "incidents": old.get("incidents", []),
+        "community_route": old.get("ask_other_reporters", False),
+        "pending": old.get("pending"),
+        "ended": state if state in _ENDS else None,
+    }

@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from dialogs.fields import AGENCY_CHOICES
-from dialogs.fields import CONTACT_CHOICES
-from dialogs.fields import HATE_CHOICES
 from dialogs.parsing import format_date
+from dialogs.questionnaire import AGENCY_CHOICES
+from dialogs.questionnaire import CONTACT_CHOICES
+from dialogs.questionnaire import HATE_CHOICES
 
 OUTCOME_WORDS = {
     "meets_threshold": "Meets the threshold",

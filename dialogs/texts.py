@@ -1,83 +1,111 @@
 """Fixed words the bot says: welcome, help, endings and what happens after a request is sent.
 
 Plain English in GOV.UK style, straight quotes only, so every message stays GSM-7 for SMS.
+Tables are keyed on the domain's vocabularies (`dialogs.vocabulary`, `dialogs.turn.Said`), and a
+test checks that every key is a value the domain produces and every value has its words.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from dialogs.parsing import format_date
 from dialogs.policy import Policy
+from dialogs.turn import Said
+from dialogs.vocabulary import EndReason
+from dialogs.vocabulary import Outcome
 
 SAFETY = "If you are in danger now, call 999. For non-emergencies, call 101."
-
-
 SMS_COMMANDS = "Thanks. Text BACK to change your last answer, or HELP at any time."
-OFFER_RESUME = (
-    "Welcome back. You have a request for a case review that is not finished. "
-    "Reply 1 to carry on where you left off, or 2 to start again."
+STOPPED = (
+    "You will not get any more texts from us, and your unfinished request has been stopped. "
+    "To start again, text START."
 )
+
+# What each note says. Typed channels (SMS, the terminal) use TYPED where it differs.
+SAID: dict[Said, str] = {
+    Said.WELCOME_BACK: "Welcome back. Here is where you left off.",
+    Said.CARRY_ON: "OK, here is where you left off.",
+    Said.SAFETY: SAFETY,
+    Said.FIRST_QUESTION: "This is the first question.",
+    Said.CHANGE_LATER: "You can change any answer when we check your answers at the end. "
+    "To go back one question, choose Back.",
+    Said.CONFIRM_RESTART: "This will delete your answers and start again. Are you sure?",
+    Said.KEPT: "OK, your answers are kept.",
+    Said.RESTARTED: "Your answers have been deleted. Let's start again.",
+    Said.OFFER_RESUME: "Welcome back. You have a request for a case review that is not finished. "
+    "Do you want to carry on where you left off, or start again?",
+    Said.OFFER_RESUME_AGAIN: "Do you want to carry on where you left off, or start again?",
+    Said.DATE_UNKNOWN: "Thanks. I have noted that you are not sure of the date.",
+    Said.AT_CONFIRM: "If this is right, send your request. To change something, say change and "
+    "what it is, for example change phone or change incident 1 date.",
+}
+TYPED: dict[Said, str] = {
+    Said.CHANGE_LATER: "You can change any answer when we check your answers at the end. "
+    "To go back one question, type back.",
+    Said.CONFIRM_RESTART: "This will delete your answers and start again. Are you sure? "
+    "Type yes or no.",
+    Said.OFFER_RESUME: "Welcome back. You have a request for a case review that is not finished. "
+    "Reply 1 to carry on where you left off, or 2 to start again.",
+    Said.OFFER_RESUME_AGAIN: "Reply 1 to carry on where you left off, or 2 to start again.",
+    Said.AT_CONFIRM: "Type yes to send your request. To change something, type change and what "
+    "it is, for example change phone or change incident 1 date.",
+}
 SMS_AT_CONFIRM = "Reply YES to send your request, MORE to see your answers, or CHANGE and what."
-OFFER_RESUME_AGAIN = "Reply 1 to carry on where you left off, or 2 to start again."
+REVIEW_END = {
+    False: "If this is right, choose Send my request. To change something, say change and what "
+    "it is, for example change phone or change incident 1 date. You can also say add incident "
+    "or remove incident 2.",
+    True: "If this is right, type yes to send your request. To change something, type change "
+    "and what it is, for example change phone or change incident 1 date. You can also type add "
+    "incident or remove incident 2.",
+}
 
 
-def welcome(policy: Policy, sms: bool = False, note: str | None = None) -> list[str]:
-    """The first message of a conversation (shorter by text, where the question must fit)."""
-    if sms and note:
-        return [note, "In danger now? Call 999."]
-    if note:
-        return [note, *welcome(policy)]
-    if sms:
-        return [
-            "Hello. I can help you ask for an anti-social behaviour (ASB) case review. "
-            "If you are in danger now, call 999."
-        ]
+def welcome(policy: Policy, typed: bool) -> list[str]:
+    """The first message of a conversation."""
+    how = (
+        "Type back to change your last answer, or help at any time."
+        if typed
+        else "You can go back to change your last answer, or ask for help at any time."
+    )
     return [
         "Hello. I can help you ask for an anti-social behaviour (ASB) case review. "
         "In a review, the council, police, NHS and housing providers look at your case "
         "together. " + SAFETY,
-        "It takes about 10 minutes. Type back to change your last answer, or help at any time. "
-        f"You can also apply by phone on {policy.team_phone}.",
+        f"It takes about 10 minutes. {how} You can also apply by phone on {policy.team_phone}.",
     ]
 
 
-def commands_help(policy: Policy, sms: bool = False) -> str:
-    """What the resident can type anywhere."""
+SMS_WELCOME = (
+    "Hello. I can help you ask for an anti-social behaviour (ASB) case review. "
+    "If you are in danger now, call 999."
+)
+SMS_DANGER = "In danger now? Call 999."
+
+
+def commands_help(policy: Policy, typed: bool, sms: bool = False) -> str:
+    """What the resident can do anywhere."""
     if sms:
         return (
             f"Text BACK to change your last answer. In danger? Call 999. "
             f"To apply by phone, call {policy.team_phone}."
         )
+    if typed:
+        return (
+            "Type back to change your last answer, or start again to begin again. "
+            f"{SAFETY} To apply by phone, call {policy.team_phone}."
+        )
     return (
-        "Type back to change your last answer, or start again to begin again. "
+        "You can go back to change your last answer, or start again. "
         f"{SAFETY} To apply by phone, call {policy.team_phone}."
     )
 
 
-def no_consent(policy: Policy) -> str:
-    """Said when the resident does not agree to share their details."""
-    return (
-        "We cannot do a case review without sharing your details with the agencies, "
-        "because a review cannot be anonymous. Nothing has been sent. "
-        f"If you want to talk it through, call {policy.team_phone}. {SAFETY}"
-    )
-
-
-def no_victim_consent(policy: Policy) -> str:
-    """Said when a representative says the victim has not agreed."""
-    return (
-        "We can only review a case for someone else if they agree. Nothing has been sent. "
-        "Ask them first, then start again. They can also ask for a review themselves, "
-        f"or call {policy.team_phone}."
-    )
-
-
-def ended(state: str, reference: str | None, policy: Policy, sms: bool = False) -> str:
+def ended(reason: EndReason, reference: str | None, policy: Policy, sms: bool = False) -> str:
     """Said to a message that arrives after the conversation has ended."""
     again = "To start a new request, text NEW." if sms else ""
-    if state == "submitted" and reference:
+    if reason == EndReason.SUBMITTED and reference:
         return (
             f"Your request has been sent. Your reference is {reference}. "
             f"To ask about it, call {policy.team_phone}. {again}"
@@ -87,10 +115,19 @@ def ended(state: str, reference: str | None, policy: Policy, sms: bool = False) 
     return f"This conversation has ended. To start a new request, start a new chat. {SAFETY}"
 
 
-STOPPED = (
-    "You will not get any more texts from us, and your unfinished request has been stopped. "
-    "To start again, text START."
-)
+def declined(reason: EndReason, policy: Policy) -> str:
+    """Said when the conversation ends because someone did not agree."""
+    if reason == EndReason.NO_VICTIM_CONSENT:
+        return (
+            "We can only review a case for someone else if they agree. Nothing has been sent. "
+            "Ask them first, then start again. They can also ask for a review themselves, "
+            f"or call {policy.team_phone}."
+        )
+    return (
+        "We cannot do a case review without sharing your details with the agencies, "
+        "because a review cannot be anonymous. Nothing has been sent. "
+        f"If you want to talk it through, call {policy.team_phone}. {SAFETY}"
+    )
 
 
 def expired_sms(days: int) -> str:
@@ -98,37 +135,40 @@ def expired_sms(days: int) -> str:
     return f"We deleted your unfinished answers after {days} days without a reply."
 
 
-def _looking_at(screening: dict[str, Any]) -> str:
-    outcome = screening.get("outcome")
-    routes = screening.get("routes_met", [])
-    if outcome == "meets_threshold" and "hate" in routes:
-        return (
-            "From what you told us, your request meets the threshold for a review, because "
-            "you reported behaviour motivated by hate."
-        )
-    if outcome == "meets_threshold":
-        return "From what you told us, your request meets the threshold for a review."
-    if outcome == "needs_staff_check":
-        return (
-            "The team will check some details with you and the agencies, such as dates or "
-            "other people's reports, before deciding if there will be a review."
-        )
-    return (
-        "The team will look at how long this has gone on, the harm it is causing you, and "
-        "what the agencies have done so far, before deciding if there will be a review."
-    )
-
-
-_LOOKING_AT_SMS = {
-    "meets_threshold": "From what you told us, your request meets the threshold for a review.",
-    "needs_staff_check": "They will check some details before deciding if there will be a review.",
-    "not_met": "They will look at your case before deciding if there will be a review.",
+LOOKING_AT: dict[Outcome, str] = {
+    Outcome.MEETS_THRESHOLD: "From what you told us, your request meets the threshold for a "
+    "review.",
+    Outcome.NEEDS_STAFF_CHECK: "The team will check some details with you and the agencies, "
+    "such as dates or other people's reports, before deciding if there will be a review.",
+    Outcome.BELOW_THRESHOLD: "The team will look at how long this has gone on, the harm it is "
+    "causing you, and what the agencies have done so far, before deciding if there will be a "
+    "review.",
 }
+HATE_ROUTE = (
+    "From what you told us, your request meets the threshold for a review, because you "
+    "reported behaviour motivated by hate."
+)
+LOOKING_AT_SMS: dict[Outcome, str] = {
+    Outcome.MEETS_THRESHOLD: "From what you told us, your request meets the threshold for a "
+    "review.",
+    Outcome.NEEDS_STAFF_CHECK: "They will check some details before deciding if there will be "
+    "a review.",
+    Outcome.BELOW_THRESHOLD: "They will look at your case before deciding if there will be a "
+    "review.",
+}
+
+
+def looking_at(outcome: Outcome, routes_met: tuple[str, ...] | list[str]) -> str:
+    """What the team will look at, in words, from the screening outcome."""
+    if outcome == Outcome.MEETS_THRESHOLD and "hate" in routes_met:
+        return HATE_ROUTE
+    return LOOKING_AT[outcome]
 
 
 def confirmation(
     reference: str,
-    screening: dict[str, Any],
+    outcome: Outcome,
+    routes_met: tuple[str, ...],
     acknowledge_by: dt.date,
     policy: Policy,
     contact: str,
@@ -136,16 +176,15 @@ def confirmation(
 ) -> list[str]:
     """What the resident hears once the request is sent: reference, what next, by when."""
     if sms:
-        looking_at = _LOOKING_AT_SMS.get(str(screening.get("outcome")), "")
         return [
             f"Request sent. Your reference is {reference}. The {policy.team_name} will contact "
-            f"you by {contact} by {format_date(acknowledge_by)}. {looking_at} To ask about it, "
-            f"call {policy.team_phone}. In danger? Call 999."
+            f"you by {contact} by {format_date(acknowledge_by)}. {LOOKING_AT_SMS[outcome]} To ask "
+            f"about it, call {policy.team_phone}. In danger? Call 999."
         ]
     return [
         f"Request sent. Your reference is {reference}. Keep it safe.",
         f"The {policy.team_name} will contact you by {contact} by "
-        f"{format_date(acknowledge_by)}. " + _looking_at(screening),
+        f"{format_date(acknowledge_by)}. " + looking_at(outcome, routes_met),
         "If there is a review, the agencies will meet and tell you what they will do. "
         f"To ask about your request, call {policy.team_phone}. {SAFETY}",
     ]
@@ -168,19 +207,18 @@ def resident_sms(reference: str, acknowledge_by: dt.date, policy: Policy) -> str
     )
 
 
-_OUTCOME_WORDS = {
-    "meets_threshold": "meets threshold",
-    "needs_staff_check": "needs a staff check",
-    "not_met": "threshold not met",
+OUTCOME_WORDS: dict[Outcome, str] = {
+    Outcome.MEETS_THRESHOLD: "meets threshold",
+    Outcome.NEEDS_STAFF_CHECK: "needs a staff check",
+    Outcome.BELOW_THRESHOLD: "below threshold",
 }
 
 
-def team_sms(reference: str, outcome: str, acknowledge_by: dt.date) -> str:
+def team_sms(reference: str, outcome: Outcome, acknowledge_by: dt.date) -> str:
     """The duty phone's alert: no names, addresses or incident details, ever."""
     return (
-        f"New ASB case review request {reference}. Screening: "
-        f"{_OUTCOME_WORDS.get(outcome, outcome)}. Acknowledge by {format_date(acknowledge_by)}. "
-        "The details are in the team inbox."
+        f"New ASB case review request {reference}. Screening: {OUTCOME_WORDS[Outcome(outcome)]}. "
+        f"Acknowledge by {format_date(acknowledge_by)}. The details are in the team inbox."
     )
 
 

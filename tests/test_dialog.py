@@ -4,42 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from dialogs import journey
 from dialogs.engine import Dialog
-from dialogs.engine import Reply
-from dialogs.fields import FIELDS
-from dialogs.model import MAX_INCIDENTS
 from dialogs.model import DialogModel
 from dialogs.policy import Policy
+from dialogs.questionnaire import BY_FIELD
+from dialogs.questionnaire import MAX_INCIDENTS
 from dialogs.record import answers_to_record
-from tests.conftest import TODAY
+from tests.factories import TODAY
+from tests.factories import Resident
 from tests.helpers import VICTIM_DETAILS
 from tests.helpers import conversation
 from tests.helpers import incident
-
-
-class Resident:
-    """Talks to a dialog that is saved and restored between turns, as the service does."""
-
-    def __init__(self, policy: Policy) -> None:
-        self.policy = policy
-        self.dialog = Dialog(policy)
-        self.first = self.dialog.start()
-        self.last: Reply = self.first
-
-    def say(self, *texts: str) -> Reply:
-        for text in texts:
-            saved = self.dialog.model.to_dict()
-            self.dialog = Dialog(self.policy, DialogModel.from_dict(saved))
-            self.last = self.dialog.handle(text, TODAY)
-        return self.last
-
-    @property
-    def field(self) -> str | None:
-        return self.last.expects["field"] if self.last.expects else None
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.last.messages)
 
 
 @pytest.fixture
@@ -238,7 +214,7 @@ def test_start_again_asks_first_then_clears_everything(resident: Resident) -> No
     resident.say("start again", "yes")
     assert resident.field == "consent"
     assert resident.dialog.model.answers == {}
-    assert resident.dialog.model.history == []
+    assert resident.dialog.model.incidents == []
 
 
 def test_help_is_available_anywhere_and_keeps_the_question(resident: Resident) -> None:
@@ -314,7 +290,7 @@ def test_choice_answers_by_label_value_number_and_synonym(resident: Resident) ->
     assert resident.dialog.model.answers["applicant_role"] == "representative"
     for answer, expected in [("text message", "sms"), ("4", "letter"), ("e-mail", "email")]:
         resident.dialog.model.answers.update(phone="+447123456789", email="a@example.com")
-        resident.dialog.machine.current_state_value = "contact_preference"
+        resident.dialog.model.step = ["contact_preference", None]
         resident.say(answer)
         assert resident.dialog.model.answers["contact_preference"] == expected
 
@@ -338,51 +314,42 @@ def test_community_question_only_where_the_policy_has_that_route(
     assert record["other_reporters"] == 4
 
 
-def test_the_shared_machine_follows_the_same_path_as_a_fresh_one(default_policy: Policy) -> None:
-    """One state chart per thread is rebound each turn; it must behave like a new one."""
-    from dialogs.machine import forget_machine
-
+def test_a_dialog_restored_every_turn_follows_the_same_path_as_one_kept(
+    default_policy: Policy,
+) -> None:
+    """The journey reads only the saved answers, so a restore between turns changes nothing."""
     script = [*conversation([incident("2 weeks ago", "1 week ago")] * 2, hate=True), "change phone",
               "07123 456780", "yes"]  # fmt: skip
 
-    def run(fresh: bool, interleave: bool) -> list[dict[str, object]]:
+    def run(restore: bool) -> list[dict[str, object]]:
         models = []
-        one, other = Dialog(default_policy), Dialog(default_policy)
-        one.start()
-        other.start()
+        dialog = Dialog.new(default_policy.has_community_route)
+        dialog.start()
         for text in script:
-            if fresh:
-                forget_machine()
-            one = Dialog(default_policy, DialogModel.from_dict(one.model.to_dict()))
-            one.handle(text, TODAY)
-            if interleave:  # another conversation takes a turn in between, on the same thread
-                other = Dialog(default_policy, DialogModel.from_dict(other.model.to_dict()))
-                other.handle(text, TODAY)
-            models.append(one.model.to_dict())
+            if restore:
+                dialog = Dialog(DialogModel.from_dict(dialog.model.to_dict()))
+            dialog.handle(text, TODAY)
+            models.append(dialog.model.to_dict())
         return models
 
-    expected = run(fresh=True, interleave=False)
-    assert expected[-1]["state"] == "submitted"
-    assert run(fresh=False, interleave=True) == expected
-    assert run(fresh=False, interleave=False) == expected  # after a conversation has ended
+    expected = run(restore=True)
+    assert expected[-1]["stage"] == "submitted"
+    assert run(restore=False) == expected
 
 
 def test_every_answer_row_changes_its_own_answer(resident: Resident) -> None:
-    from dialogs.answers import answer_rows
-    from dialogs.answers import find_change_target
-
     resident.say(*conversation([incident("2 weeks ago", "1 week ago")] * 2, hate=True))
     assert resident.field == "confirm"
-    rows = answer_rows(resident.dialog.model)
+    rows = journey.rows(resident.dialog.model.given)
     assert {r.section for r in rows} == {"Your details", "Incident 1", "Incident 2",
                                          "About the problem"}  # fmt: skip
     labels = {(r.section, r.label) for r in rows}
     assert ("Your details", "Type of hate") in labels and ("Incident 2", "Reported to") in labels
     for row in rows:
-        target = find_change_target(row.change.removeprefix("change "), resident.dialog.model)
+        target = journey.change_target(row.change.removeprefix("change "), resident.model.given)
         assert isinstance(target, tuple), (row, target)
         name, number = target
-        assert FIELDS[name].label == row.label
+        assert BY_FIELD[name].label == row.label
         if row.section.startswith("Incident"):
             assert number == int(row.section.split()[1]) - 1
 

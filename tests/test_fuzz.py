@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
-from typing import Any
 
 from hypothesis import HealthCheck
 from hypothesis import settings
@@ -20,9 +19,10 @@ from hypothesis.stateful import invariant
 from hypothesis.stateful import precondition
 from hypothesis.stateful import rule
 
-from dialogs.engine import Dialog
 from dialogs.model import DialogModel
 from dialogs.policy import load_policy
+from dialogs.vocabulary import Stage
+from tests.factories import Resident
 
 TODAY = dt.date(2026, 11, 22)
 LONG = os.environ.get("FUZZ") == "long"
@@ -47,13 +47,19 @@ VALID = {
 RESTART = {"start again", "restart", "start over", "begin again", "reset", "start from scratch"}
 
 
-def valid_answer(dialog: Dialog) -> str:
+def valid_answer(resident: Resident) -> str:
     """An answer that moves the conversation on, for whatever it asks now."""
-    if dialog.model.pending == "restart":
+    if resident.model.pending == "restart":
         return "no"
-    if dialog.state == "contact_preference":
-        return "phone" if dialog.model.answers.get("phone") else "email"
-    return VALID[dialog.state]  # both phone and email are given, so any contact choice works
+    field = str(resident.field)
+    if field == "contact_preference":
+        return "phone" if resident.model.answers.get("phone") else "email"
+    return VALID[field]  # both phone and email are given, so any contact choice works
+
+
+def asked(model: DialogModel) -> str:
+    """The field being asked, or confirm."""
+    return str(model.step[0]) if model.step else "confirm"
 
 
 class DialogFuzz(RuleBasedStateMachine):
@@ -62,14 +68,16 @@ class DialogFuzz(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.policy = load_policy("merseyside" if LONG else "default")
-        self.dialog = Dialog(self.policy)
-        self.dialog.start()
+        self.resident = Resident(self.policy, "sms" if LONG else "web")
         self.turns = 0
 
+    @property
+    def done(self) -> bool:
+        return self.resident.dialog.done
+
     def _say(self, text: str) -> None:
-        before = copy.deepcopy(self.dialog.model)
-        self.dialog = Dialog(self.policy, DialogModel.from_dict(self.dialog.model.to_dict()))
-        reply = self.dialog.handle(text, TODAY)  # never raises: any exception fails the test
+        before = copy.deepcopy(self.resident.model)
+        reply = self.resident.say(text)  # never raises: any exception fails the test
         assert reply.messages or reply.submitted, "every turn says something"
         for message in reply.messages:
             assert message.strip()
@@ -77,66 +85,67 @@ class DialogFuzz(RuleBasedStateMachine):
         self.turns += 1
 
     def _check_nothing_lost(self, before: DialogModel, text: str) -> None:
-        after = self.dialog.model
+        after = self.resident.model
         words = " ".join(text.lower().split())
         if before.pending == "restart" and not after.answers:
             return  # the resident confirmed "start again"
-        asked = before.state
+        question = asked(before)
         for name, value in before.answers.items():
-            assert name in after.answers, f"{name} lost after {text[:40]!r} at {asked}"
+            assert name in after.answers, f"{name} lost after {text[:40]!r} at {question}"
             if after.answers[name] != value:
-                assert name == asked, f"{name} changed by {text[:40]!r} at {asked}"
+                assert name == question, f"{name} changed by {text[:40]!r} at {question}"
         removed = words.startswith(("remove incident", "delete incident"))
-        ended_loop = asked == "another_incident"
+        ended_loop = question == "another_incident"
         if not removed and not ended_loop:
-            assert len(after.incidents) >= len(before.incidents), f"incident lost at {asked}"
+            assert len(after.incidents) >= len(before.incidents), f"incident lost at {question}"
             for index, incident in enumerate(before.incidents):
                 for name in incident:
                     assert name in after.incidents[index], f"incident {index + 1} {name} lost"
 
-    @precondition(lambda self: not self.dialog.done)
+    @precondition(lambda self: not self.done)
     @rule(text=st.text(max_size=60))
     def random_text(self, text: str) -> None:
         self._say(text)
 
-    @precondition(lambda self: not self.dialog.done)
+    @precondition(lambda self: not self.done)
     @rule(text=st.sampled_from(COMMANDS))
     def command_or_likely_answer(self, text: str) -> None:
         self._say(text)
 
-    @precondition(lambda self: not self.dialog.done)
+    @precondition(lambda self: not self.done)
     @rule(text=st.sampled_from(HOSTILE))
     def hostile(self, text: str) -> None:
         self._say(text)
 
-    @precondition(lambda self: not self.dialog.done)
+    @precondition(lambda self: not self.done)
     @rule()
     def valid(self) -> None:
-        self._say(valid_answer(self.dialog))
+        self._say(valid_answer(self.resident))
 
-    @precondition(lambda self: self.dialog.done)
+    @precondition(lambda self: self.done)
     @rule(text=st.text(max_size=20))
     def after_the_end(self, text: str) -> None:
         """A message after the end gets a clear answer and changes nothing."""
-        before = self.dialog.model.to_dict()
-        reply = self.dialog.handle(text, TODAY)
+        before = self.resident.model.to_dict()
+        reply = self.resident.say(text)
         assert reply.done and reply.expects is None and reply.messages
-        assert self.dialog.model.to_dict() == before
+        assert self.resident.model.to_dict() == before
 
     @invariant()
     def state_is_known(self) -> None:
-        expects: dict[str, Any] | None = self.dialog.expects()
-        assert (expects is None) == self.dialog.done
+        asking = self.resident.dialog.asking()
+        assert (asking is None) == self.done
 
     def teardown(self) -> None:
         """From wherever it got to, a resident can still finish and send the request."""
-        if self.dialog.done:
+        if self.done:
             return  # sent, or ended by the resident's own "no" to consent
         for _ in range(300):
-            self._say(valid_answer(self.dialog))
-            if self.dialog.done:
+            self._say(valid_answer(self.resident))
+            if self.done:
                 break
-        assert self.dialog.state == "submitted", f"stuck at {self.dialog.state}"
+        stage = self.resident.model.stage
+        assert stage == Stage.SUBMITTED, f"stuck at {stage} {asked(self.resident.model)}"
 
 
 DialogFuzz.TestCase.settings = settings(

@@ -11,18 +11,19 @@ from pathlib import Path
 import pytest
 
 from dialogs import texts
-from dialogs.answers import sms_answer_pages
-from dialogs.engine import Dialog
-from dialogs.model import MAX_INCIDENTS
-from dialogs.model import DialogModel
 from dialogs.policy import Policy
 from dialogs.policy import load_policy
+from dialogs.questionnaire import MAX_INCIDENTS
+from dialogs.render import answer_pages
 from dialogs.sms import SEGMENT_BUDGET
 from dialogs.sms import is_gsm7
 from dialogs.sms import render
 from dialogs.sms import segments
 from dialogs.sms import to_gsm7
-from tests.conftest import TODAY
+from dialogs.turn import Said
+from dialogs.vocabulary import EndReason
+from dialogs.vocabulary import Outcome
+from tests.factories import Resident
 from tests.helpers import VICTIM_DETAILS
 from tests.helpers import conversation
 from tests.helpers import incident
@@ -45,19 +46,26 @@ PROBES = (
 )
 
 
-def _restore(dialog: Dialog) -> Dialog:
-    return Dialog(dialog.policy, DialogModel.from_dict(dialog.model.to_dict()), channel="sms")
+def _copy(resident: Resident) -> Resident:
+    """Another resident at the same point, so a probe does not change the walk."""
+    other = Resident(resident.policy, "sms", model=resident.restore().model)
+    other.dialog = other.restore()
+    resident.restore()
+    return other
 
 
-def _walk(policy: Policy, answers: list[str]) -> Iterator[tuple[str, Dialog, str]]:
-    """Each state of a conversation in turn: (state, dialog there, reply that led there)."""
-    dialog = Dialog(policy, channel="sms")
-    said = render(dialog.start().messages)
-    yield dialog.state, dialog, said
+def _walk(policy: Policy, answers: list[str]) -> Iterator[tuple[str, Resident, str]]:
+    """Each question of a conversation in turn: (field, resident there, reply that led there)."""
+    resident = Resident(policy, "sms")
+    yield (
+        resident.field or "start",
+        resident,
+        render(resident.first.messages if resident.first else []),
+    )
     for answer in answers:
-        dialog = _restore(dialog)
-        said = render(dialog.handle(answer, TODAY).messages)
-        yield dialog.state, dialog, said
+        said = render(resident.say(answer).messages)
+        yield resident.field or ("submitted" if resident.last and resident.last.submitted
+                                 else "ended"), resident, said  # fmt: skip
 
 
 def _scripts() -> Iterator[tuple[str, list[str]]]:
@@ -79,16 +87,16 @@ def test_every_prompt_and_every_reprompt_fits_two_gsm7_segments(policy_name: str
     policy = load_policy(policy_name)
     checked = 0
     for script_name, answers in _scripts():
-        for state, dialog, said in _walk(policy, [*answers, "yes"]):
+        for state, resident, said in _walk(policy, [*answers, "yes"]):
             where = f"{policy_name}/{script_name}/{state}"
             if state == "submitted":
                 continue  # the service adds the confirmation, checked below
             _assert_fits(said, where)
             checked += 1
-            if dialog.done:
+            if resident.dialog.done:
                 continue
             for probe in PROBES:
-                reply = _restore(dialog).handle(probe, TODAY)
+                reply = _copy(resident).say(probe)
                 _assert_fits(render(reply.messages), f"{where} after {probe[:20]!r}")
                 checked += 1
     assert checked > 500
@@ -103,13 +111,12 @@ def test_check_your_answers_comes_in_numbered_parts_that_each_fit(policy_name: s
          long_story, "council, police, housing", "1 week ago", "CRN 12345/26"]
         for _ in range(MAX_INCIDENTS)
     ]  # fmt: skip
-    dialog = Dialog(policy, channel="sms")
-    dialog.start()
-    for answer in conversation(many, hate=True, details=REPRESENTATIVE):
-        dialog = _restore(dialog)
-        dialog.handle(answer, TODAY)
-    assert dialog.state == "confirm"
-    pages = sms_answer_pages(dialog.model)
+    resident = Resident(policy, "sms")
+    resident.say(*conversation(many, hate=True, details=REPRESENTATIVE))
+    assert resident.field == "confirm"
+    review = resident.last.outcome.review if resident.last else None
+    assert review is not None
+    pages = answer_pages(review, resident.model)
     assert len(pages) > 10
     for number, page in enumerate(pages, start=1):
         _assert_fits(page, f"part {number}")
@@ -117,46 +124,41 @@ def test_check_your_answers_comes_in_numbered_parts_that_each_fit(policy_name: s
     # MORE walks through every part in order and wraps round to the first.
     seen = []
     for _ in range(len(pages) + 1):
-        dialog = _restore(dialog)
-        seen.append(render(dialog.handle("more", TODAY).messages))
+        seen.append(render(resident.say("more").messages))
     assert seen == [*pages[1:], pages[0], pages[1]]
     # Every answer is there, cut short where long: nothing silently dropped.
     joined = "\n".join(pages)
     assert len(re.findall(r"^Incident \d+: ", joined, re.MULTILINE)) == MAX_INCIDENTS
     assert "Jane Smith" in joined and "Sam Jones" in joined
     # YES on any part sends the request.
-    assert _restore(dialog).handle("yes", TODAY).submitted
+    assert resident.say("yes").submitted
 
 
 @pytest.mark.parametrize("policy_name", POLICIES)
-@pytest.mark.parametrize("outcome", ["meets_threshold", "needs_staff_check", "not_met"])
-def test_fixed_texts_fit_two_segments(policy_name: str, outcome: str) -> None:
+@pytest.mark.parametrize("outcome", list(Outcome))
+def test_fixed_texts_fit_two_segments(policy_name: str, outcome: Outcome) -> None:
     policy = load_policy(policy_name)
     day = dt.date(2026, 11, 30)  # the longest month name in dates is September; use a long one
     long_day = dt.date(2026, 9, 30)
-    screening = {"outcome": outcome, "routes_met": []}
     for contact in texts.CONTACT_WORDS.values():
         for date in (day, long_day):
-            _assert_fits(
-                render(texts.confirmation("CR-ACDE-FGHJ", screening, date, policy, contact, True)),
-                f"confirmation {contact}",
-            )
+            sent = texts.confirmation("CR-ACDE-FGHJ", outcome, (), date, policy, contact, True)
+            _assert_fits(render(sent), f"confirmation {contact}")
     for text in (
         texts.resident_sms("CR-ACDE-FGHJ", long_day, policy),
         texts.team_sms("CR-ACDE-FGHJ", outcome, long_day),
-        texts.ended("submitted", "CR-ACDE-FGHJ", policy, sms=True),
-        texts.ended("no_consent", None, policy, sms=True),
+        texts.ended(EndReason.SUBMITTED, "CR-ACDE-FGHJ", policy, sms=True),
+        texts.ended(EndReason.NO_CONSENT, None, policy, sms=True),
         texts.STOPPED,
-        texts.OFFER_RESUME,
-        render(Dialog(policy, channel="sms").start(texts.expired_sms(7)).messages),
+        texts.TYPED[Said.OFFER_RESUME],
     ):
         _assert_fits(render([text]), text[:30])
 
 
 def test_resume_offer_fits_at_every_state() -> None:
     policy = load_policy("default")
-    for state, dialog, _ in _walk(policy, conversation([incident("2 weeks ago", "1 week ago")])):
-        offer = _restore(dialog).offer_resume()
+    for state, resident, _ in _walk(policy, conversation([incident("2 weeks ago", "1 week ago")])):
+        offer = _copy(resident).pause()
         _assert_fits(render(offer.messages), f"offer at {state}")
 
 
@@ -183,3 +185,36 @@ def test_the_terminal_chat_shows_staff_what_a_text_looks_like(
     assert len(shown) == 3  # welcome, after consent, help
     assert all(int(segments_) <= SEGMENT_BUDGET for _, segments_ in shown)
     assert "Who is asking?" in out and "0300 123 4567" in out
+
+
+@pytest.mark.parametrize("outcome", list(Outcome))
+def test_the_sms_confirmation_says_what_happens_next_for_every_outcome(outcome: Outcome) -> None:
+    """It dropped that sentence for below_threshold, keyed on a value never produced."""
+    policy = load_policy("default")
+    sent = texts.confirmation("CR-ACDE-FGHJ", outcome, (), dt.date(2026, 12, 1), policy, "email",
+                              sms=True)  # fmt: skip
+    assert texts.LOOKING_AT_SMS[outcome] in sent[0]
+
+
+def test_the_duty_phone_alert_reads_the_outcome_in_words() -> None:
+    """It read "Screening: below_threshold": the table was keyed on not_met."""
+    alert = texts.team_sms("CR-ACDE-FGHJ", Outcome.BELOW_THRESHOLD, dt.date(2026, 12, 1))
+    assert "below_threshold" not in alert and "Screening: below threshold." in alert
+
+
+def test_every_text_table_is_keyed_on_values_the_domain_produces() -> None:
+    tables = {
+        "LOOKING_AT": (texts.LOOKING_AT, Outcome),
+        "LOOKING_AT_SMS": (texts.LOOKING_AT_SMS, Outcome),
+        "OUTCOME_WORDS": (texts.OUTCOME_WORDS, Outcome),
+        "SAID": (texts.SAID, Said),
+        "TYPED": (texts.TYPED, Said),
+    }
+    for name, (table, vocabulary) in tables.items():
+        stray = [key for key in table if not isinstance(key, vocabulary)]
+        assert not stray, f"{name} has keys the domain never produces: {stray}"
+    for table in (texts.LOOKING_AT, texts.LOOKING_AT_SMS, texts.OUTCOME_WORDS):
+        assert set(table) == set(Outcome)
+    # Every note has its words: in the SAID table, or built by the renderer from its data.
+    built = {Said.WELCOME, Said.NOTE, Said.HELP, Said.DATE_NOTED, Said.INCIDENT_REMOVED, Said.ENDED}
+    assert set(texts.SAID) | built == set(Said)

@@ -1,0 +1,534 @@
+"""The questionnaire: every question the dialog can ask, in asking order, as data.
+
+This is the only place the order of questions is written down. `dialogs.journey` works out
+from it (and the answers so far) what to ask next, what is missing, what to show on check your
+answers and what `change <thing>` means. Field names and kinds are the API's (`expects.field`);
+the wording is ours, in GOV.UK content style, and uses only GSM-7 characters so it is cheap by
+SMS. Each question has channel-neutral wording (`ask`, `short`), and `typed`: the instruction a
+channel without buttons adds ("Type yes or no.").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+from dialogs import parsing
+from dialogs.parsing import Choice
+from dialogs.parsing import format_date
+from dialogs.vocabulary import Kind
+
+MAX_INCIDENTS = 30
+"""The incident loop accepts this many incidents (the API promises at least 20)."""
+
+INCIDENT_LOOP = "incident"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a question's predicates may read: the answers, and the incident being asked about."""
+
+    answers: dict[str, Any]
+    incident: dict[str, Any] = field(default_factory=dict)
+    index: int = 0
+    community_route: bool = False
+    incidents: int = 0
+
+    def says(self, name: str, value: Any) -> bool:
+        """True when the answer to `name` is `value`."""
+        return bool(self.answers.get(name) == value)
+
+
+Predicate = Callable[[Facts], bool]
+Check = Callable[[Any, Facts], "str | None"]
+
+
+def always(_: Facts) -> bool:
+    """Asked of everyone."""
+    return True
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question: its field and kind, wording, choices, and when it is asked."""
+
+    field: str
+    kind: Kind
+    label: str
+    """The row's name on check your answers."""
+    ask: str
+    short: str = ""
+    """The whole question in fewer words, instructions included, for a text message that must
+    also carry a re-prompt or help."""
+    typed: str = ""
+    """What to type, for channels without buttons (SMS, the terminal)."""
+    hint: str = ""
+    """One line under the question on pages with real controls."""
+    help: str = ""
+    choices: tuple[Choice, ...] = ()
+    skip_words: tuple[str, ...] = ()
+    optional: bool | Predicate = False
+    ask_if: Predicate = always
+    loop: str | None = None
+    section: str | None = None
+    """Where the answer shows on check your answers (None: not shown, cannot be changed)."""
+    change_words: tuple[str, ...] = ()
+    """What a resident may type after `change` to mean this question."""
+    check: Check | None = None
+    """A rule across answers (say, an incident before its report): the problem, if broken."""
+    narrative: bool = False
+    """Free text where words like "in danger" are part of the story, not a call for help."""
+
+    def is_optional(self, facts: Facts) -> bool:
+        """True when this question may be skipped, given the other answers."""
+        return self.optional(facts) if callable(self.optional) else self.optional
+
+    def parse(self, text: str, today: dt.date) -> Any:
+        """Read an answer of this question's kind; raise parsing.Invalid with what is wanted."""
+        return _PARSERS[self.kind](self, text, today)
+
+
+_PARSERS: dict[Kind, Callable[[Question, str, dt.date], Any]] = {
+    Kind.YES_NO: lambda q, t, d: parsing.parse_yes_no(t),
+    Kind.CHOICE: lambda q, t, d: parsing.parse_choice(t, q.choices),
+    Kind.MULTI_CHOICE: lambda q, t, d: parsing.parse_multi_choice(t, q.choices),
+    Kind.TEXT: lambda q, t, d: parsing.parse_text(t, what=q.label.lower()),
+    Kind.POSTCODE: lambda q, t, d: parsing.parse_postcode(t),
+    Kind.PHONE: lambda q, t, d: parsing.parse_phone(t),
+    Kind.EMAIL: lambda q, t, d: parsing.parse_email(t),
+    Kind.DATE: lambda q, t, d: parsing.parse_date(t, d),
+    Kind.NUMBER: lambda q, t, d: parsing.parse_count(t),
+}
+
+ROLE_CHOICES = (
+    Choice("victim", "I am the victim", ("victim", "me", "myself", "it's me", "its me", "mine")),
+    Choice(
+        "representative",
+        "I am asking for someone else",
+        ("someone else", "for someone else", "representative", "on behalf", "on their behalf",
+         "family", "friend", "councillor", "mp", "other person", "somebody else"),
+    ),
+)  # fmt: skip
+CONTACT_CHOICES = (
+    Choice("phone", "Phone call", ("phone", "call", "ring", "telephone", "phone call", "calls")),
+    Choice("sms", "Text message", ("sms", "text", "texts", "text message", "txt", "message")),
+    Choice("email", "Email", ("email", "e-mail", "e mail", "mail")),
+    Choice("letter", "Letter", ("letter", "post", "writing", "in writing", "by post")),
+)
+HATE_CHOICES = (
+    Choice("race", "Race", ("race", "racist", "racism", "racial", "ethnicity", "nationality")),
+    Choice("religion", "Religion or belief", ("religion", "religious", "faith", "belief")),
+    Choice(
+        "sexual_orientation",
+        "Sexual orientation",
+        ("sexual orientation", "sexuality", "gay", "lesbian", "bisexual", "homophobic", "lgb"),
+    ),
+    Choice("disability", "Disability", ("disability", "disabled", "disablist", "ableist")),
+    Choice(
+        "transgender_identity",
+        "Transgender identity",
+        ("transgender", "trans", "transphobic", "transgender identity", "gender identity"),
+    ),
+    Choice("other", "Something else", ("other", "something else", "else")),
+)
+AGENCY_CHOICES = (
+    Choice(
+        "council",
+        "The council",
+        ("council", "local authority", "la", "local council", "the local authority", "asb team"),
+    ),
+    Choice("police", "The police", ("police", "the police", "101", "999", "officer", "pcso")),
+    Choice(
+        "housing_provider",
+        "Housing provider or social landlord",
+        (
+            "housing",
+            "housing provider",
+            "landlord",
+            "social landlord",
+            "housing association",
+            "housing officer",
+            "registered provider",
+        ),
+    ),
+    Choice("other", "Someone else", ("other", "someone else", "somebody else", "else")),
+)
+UNDER_18_CHOICES = (
+    Choice("yes", "Yes", ("yes", "y", "yeah", "they are", "under 18")),
+    Choice("no", "No", ("no", "n", "nope", "they are not", "adult", "adults")),
+    Choice(
+        "not_sure",
+        "Not sure",
+        ("not sure", "unsure", "don't know", "dont know", "i don't know", "no idea", "maybe"),
+    ),
+)
+YES_NO_CHOICES = (Choice("yes", "Yes"), Choice("no", "No"))
+
+_SKIP = ("skip", "none", "no", "n/a", "na", "nothing", "not applicable", "no thanks", "nope")
+_NO_IDEA = ("not sure", "don't know", "dont know")
+YOUR_DETAILS, ABOUT = "Your details", "About the problem"
+
+
+def _representative(facts: Facts) -> bool:
+    return facts.says("applicant_role", "representative")
+
+
+def _contact_works(value: Any, facts: Facts) -> str | None:
+    """The chosen way to contact must have the details it needs."""
+    if value in {"phone", "sms"} and not facts.answers.get("phone"):
+        return "You did not give a phone number. Choose another way, or go back to add it."
+    if value == "email" and not facts.answers.get("email"):
+        return "You did not give an email address. Choose another way, or go back to add it."
+    return None
+
+
+def _after_incident(value: Any, facts: Facts) -> str | None:
+    """An incident never happens after its first report."""
+    reported = facts.incident.get("report_date")
+    if value and reported and value > reported:
+        return (
+            "The incident cannot be after you first reported it, on "
+            f"{format_date(dt.date.fromisoformat(reported))}. Check the date and try again."
+        )
+    return None
+
+
+def _before_report(value: Any, facts: Facts) -> str | None:
+    """A report never comes before the incident it is about."""
+    happened = facts.incident.get("incident_date")
+    if value and happened and value < happened:
+        return (
+            "You cannot have reported it before it happened, on "
+            f"{format_date(dt.date.fromisoformat(happened))}. Check the date and try again, "
+            "or say not sure."
+        )
+    return None
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        "consent",
+        Kind.YES_NO,
+        "Agree to share your details",
+        "We will share what you tell us with the council, police, NHS and housing providers so "
+        "they can review your case together. We cannot do a review anonymously. Do you agree?",
+        short="We share your answers with the agencies. Do you agree? Type yes or no.",
+        typed="Type yes or no.",
+        help="The agencies need to know who you are to look at your case. Only people working "
+        "on the review will see your details.",
+        choices=YES_NO_CHOICES,
+    ),
+    Question(
+        "applicant_role",
+        Kind.CHOICE,
+        "Who is asking",
+        "Are you the victim, or are you asking for someone else?",
+        short="Who is asking?",
+        help="You can ask for a review for yourself, or for someone else if they agree, for "
+        "example as a family member, friend, councillor or MP.",
+        choices=ROLE_CHOICES,
+        section=YOUR_DETAILS,
+        change_words=("role", "who is asking", "victim or someone else", "who"),
+    ),
+    Question(
+        "victim_name",
+        Kind.TEXT,
+        "Victim's name",
+        "What is the full name of the person you are asking for?",
+        ask_if=_representative,
+        section=YOUR_DETAILS,
+        change_words=("victim name", "victim's name", "their name", "victims name"),
+    ),
+    Question(
+        "victim_consent",
+        Kind.YES_NO,
+        "Victim agreed",
+        "Has {victim} agreed to you asking for this review for them?",
+        typed="Type yes or no.",
+        help="We can only review a case for someone else if they agree to it.",
+        choices=YES_NO_CHOICES,
+        ask_if=_representative,
+        section=YOUR_DETAILS,
+        change_words=("victim agreed", "victim consent", "their agreement", "agreement"),
+    ),
+    Question(
+        "name",
+        Kind.TEXT,
+        "Your name",
+        "What is your full name?",
+        section=YOUR_DETAILS,
+        change_words=("name", "my name", "your name", "full name"),
+    ),
+    Question(
+        "address",
+        Kind.TEXT,
+        "Address",
+        "What is your address? You will give the postcode next.",
+        help="We need your address to pass your request to the right team.",
+        section=YOUR_DETAILS,
+        change_words=("address", "my address", "home address"),
+    ),
+    Question(
+        "postcode",
+        Kind.POSTCODE,
+        "Postcode",
+        "What is your postcode?",
+        section=YOUR_DETAILS,
+        change_words=("postcode", "post code", "postal code"),
+    ),
+    Question(
+        "phone",
+        Kind.PHONE,
+        "Phone",
+        "What is your phone number?",
+        typed="Type skip if you would rather give an email address.",
+        hint="You can skip this if you would rather give an email address.",
+        # Skippable until an email address is known to be missing too.
+        optional=lambda f: "email" not in f.answers or bool(f.answers.get("email")),
+        skip_words=(*_SKIP, "i don't have one", "dont have one", "no phone"),
+        section=YOUR_DETAILS,
+        change_words=("phone", "phone number", "number", "mobile", "telephone", "mobile number"),
+    ),
+    Question(
+        "email",
+        Kind.EMAIL,
+        "Email",
+        "What is your email address?",
+        typed="Type skip if you do not want to give one.",
+        optional=lambda f: bool(f.answers.get("phone")),
+        skip_words=(*_SKIP, "i don't have one", "dont have one", "no email"),
+        section=YOUR_DETAILS,
+        change_words=("email", "email address", "e-mail", "e mail"),
+    ),
+    Question(
+        "contact_preference",
+        Kind.CHOICE,
+        "How to contact you",
+        "How should the team contact you?",
+        choices=CONTACT_CHOICES,
+        check=_contact_works,
+        section=YOUR_DETAILS,
+        change_words=(
+            "contact",
+            "how to contact",
+            "contact preference",
+            "contact method",
+            "how to contact you",
+            "preference",
+        ),
+    ),
+    Question(
+        "safe_contact",
+        Kind.TEXT,
+        "Contacting you safely",
+        "Is there anything we must know to contact you safely? For example, times to avoid or "
+        "not to leave messages.",
+        short="Anything we must know to contact you safely? Type no if not.",
+        typed="Type no if not.",
+        optional=True,
+        skip_words=_SKIP,
+        narrative=True,
+        section=YOUR_DETAILS,
+        change_words=("safe contact", "safely", "contacting you safely", "safety", "safe"),
+    ),
+    Question(
+        "hate_motivated",
+        Kind.YES_NO,
+        "Hate crime or hate incident",
+        "Do you think the behaviour is because of who you are? For example your race, "
+        "religion, sexuality, disability or gender identity.",
+        short="Is it because of who you are? Type yes or no.",
+        typed="Type yes or no.",
+        help="This is called a hate incident or hate crime. It can change how your request is "
+        "looked at.",
+        choices=YES_NO_CHOICES,
+        section=YOUR_DETAILS,
+        change_words=("hate", "hate crime", "hate incident", "because of who i am"),
+    ),
+    Question(
+        "hate_categories",
+        Kind.MULTI_CHOICE,
+        "Type of hate",
+        "What do you think it is about? You can choose more than one.",
+        short="What is it about? Choose one or more, eg 1, 3.",
+        typed="For example, type 1, 3.",
+        choices=HATE_CHOICES,
+        ask_if=lambda f: f.answers.get("hate_motivated") is True,
+        section=YOUR_DETAILS,
+        change_words=("type of hate", "hate type", "hate categories", "what it is about"),
+    ),
+    Question(
+        "incident_date",
+        Kind.DATE,
+        "Date it happened",
+        "Incident {n}: when did it happen?",
+        short="Incident {n}: when did it happen? Or type not sure.",
+        typed="For example 14/03/2026, 2 weeks ago or last Friday. Type not sure if you do not "
+        "know.",
+        hint="For example 14/03/2026, 2 weeks ago or last Friday. If you do not know, "
+        "say not sure.",
+        help="Give the date of one incident. You can tell me about more incidents after this one.",
+        loop=INCIDENT_LOOP,
+        section="Incident",
+        check=_after_incident,
+        change_words=(
+            "date",
+            "incident date",
+            "date it happened",
+            "when",
+            "when it happened",
+            "happened",
+        ),
+    ),
+    Question(
+        "incident_description",
+        Kind.TEXT,
+        "What happened",
+        "Incident {n}: what happened? Tell us in a few sentences.",
+        loop=INCIDENT_LOOP,
+        section="Incident",
+        narrative=True,
+        change_words=("description", "what happened", "details", "story", "text"),
+    ),
+    Question(
+        "reported_to",
+        Kind.MULTI_CHOICE,
+        "Reported to",
+        "Incident {n}: who did you report it to? You can choose more than one.",
+        short="Incident {n}: who did you report it to? Choose one or more.",
+        typed="For example, type 1, 2.",
+        choices=AGENCY_CHOICES,
+        loop=INCIDENT_LOOP,
+        section="Incident",
+        change_words=("reported to", "who", "agencies", "agency", "who i reported it to"),
+    ),
+    Question(
+        "report_date",
+        Kind.DATE,
+        "Date reported",
+        "Incident {n}: when did you first report it?",
+        typed="Type not sure if you do not know.",
+        hint="For example 14/03/2026 or 2 weeks ago. If you do not know, say not sure.",
+        loop=INCIDENT_LOOP,
+        section="Incident",
+        check=_before_report,
+        change_words=(
+            "report date",
+            "date reported",
+            "reported on",
+            "when reported",
+            "when i reported it",
+            "report",
+            "reported date",
+        ),
+    ),
+    Question(
+        "report_reference",
+        Kind.TEXT,
+        "Reference number",
+        "Incident {n}: did you get a reference or crime number?",
+        typed="Type it, or type no.",
+        hint="You can skip this if you did not get one.",
+        optional=True,
+        loop=INCIDENT_LOOP,
+        section="Incident",
+        skip_words=(
+            *_SKIP,
+            "don't have one",
+            "dont have one",
+            "i don't have one",
+            *_NO_IDEA,
+            "can't remember",
+        ),
+        change_words=("reference", "reference number", "crime number", "ref", "number"),
+    ),
+    Question(
+        "another_incident",
+        Kind.YES_NO,
+        "Another incident",
+        "Do you want to tell us about another incident?",
+        typed="Type yes or no.",
+        help="Tell us about each incident you reported, up to {max} incidents.",
+        choices=YES_NO_CHOICES,
+        loop=INCIDENT_LOOP,
+        ask_if=lambda f: f.index + 1 < MAX_INCIDENTS,
+    ),
+    Question(
+        "other_reporters",
+        Kind.NUMBER,
+        "Other people who reported it",
+        "How many other people have complained about this kind of behaviour in the last 6 "
+        "months, that you know of?",
+        short="How many other people have complained? Type a number, or skip.",
+        typed="Type a number, or skip.",
+        optional=True,
+        ask_if=lambda f: f.community_route,
+        section=ABOUT,
+        skip_words=("skip", "not sure", "don't know", "dont know", "no idea", "unsure"),
+        change_words=(
+            "other people",
+            "others",
+            "other reporters",
+            "how many people",
+            "other people who reported it",
+        ),
+    ),
+    Question(
+        "impact",
+        Kind.TEXT,
+        "Impact on you",
+        "How is this affecting you or your household? Include any health needs or anything "
+        "that makes you more vulnerable.",
+        short="How is this affecting you? Type skip if you prefer not to say.",
+        typed="Type skip if you prefer not to say.",
+        optional=True,
+        skip_words=_SKIP,
+        narrative=True,
+        section=ABOUT,
+        change_words=("impact", "effect", "how it affects me", "vulnerability", "health"),
+    ),
+    Question(
+        "perpetrator_under_18",
+        Kind.CHOICE,
+        "Anyone responsible under 18",
+        "Are any of the people causing the problem under 18?",
+        optional=True,
+        choices=UNDER_18_CHOICES,
+        skip_words=("skip",),
+        section=ABOUT,
+        change_words=(
+            "under 18",
+            "age",
+            "ages",
+            "children",
+            "young people",
+            "anyone responsible under 18",
+        ),
+    ),
+    Question(
+        "desired_outcome",
+        Kind.TEXT,
+        "What you would like to happen",
+        "What would you like to happen?",
+        typed="Type skip if you are not sure.",
+        optional=True,
+        skip_words=(*_SKIP, *_NO_IDEA),
+        narrative=True,
+        section=ABOUT,
+        change_words=(
+            "outcome",
+            "what i want",
+            "what you want",
+            "what should happen",
+            "what you would like to happen",
+            "what i would like to happen",
+        ),
+    ),
+)
+
+BY_FIELD: dict[str, Question] = {q.field: q for q in QUESTIONS}
+CONFIRM = "confirm"
+"""The `expects.field` of check your answers, which is not a question of its own."""
