@@ -15,9 +15,11 @@ from bot.conversation import Expired
 from bot.conversation import NotFound
 from bot.conversation import iso_utc
 from bot.errors import ApiError
+from dialogs.turn import Inbound
 
 bp = Blueprint("api", __name__, url_prefix="/api/chat")
 MAX_TEXT_CHARS = 10_000
+MAX_VALUES = 50
 
 
 def _service() -> Conversations:
@@ -63,8 +65,18 @@ def post_message(session_id: str) -> ResponseReturnValue:
         raise ApiError(400, "bad_request", 'The body needs a "text" string.')
     if len(text) > MAX_TEXT_CHARS:
         raise ApiError(413, "too_large", f"Messages can be up to {MAX_TEXT_CHARS:,} characters.")
+    values = body.get("values")
+    if values is not None and (
+        not isinstance(values, list)
+        or len(values) > MAX_VALUES
+        or not all(isinstance(v, str) and len(v) <= 100 for v in values)
+    ):
+        raise ApiError(
+            400, "bad_request", f'"values" must be a list of up to {MAX_VALUES} strings.'
+        )
+    inbound = Inbound(text, values=tuple(values) if values is not None else None)
     try:
-        turn = _service().post(session_id, text)
+        turn = _service().post(session_id, inbound)
     except (NotFound, Expired) as error:
         raise _lookup_error(error) from None
     return jsonify(turn.to_json()), 200

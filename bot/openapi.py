@@ -95,7 +95,15 @@ DOCUMENT: dict[str, Any] = {
                                     "text": {
                                         "type": "string",
                                         "description": "Over 10,000 characters gets 413.",
-                                    }
+                                    },
+                                    "values": {
+                                        "type": "array",
+                                        "items": {"type": "string"},
+                                        "maxItems": 50,
+                                        "description": "For a choice question: the values of "
+                                        "the choices picked on screen, read as they are (text "
+                                        "is then what the transcript shows).",
+                                    },
                                 },
                             }
                         }

@@ -50,9 +50,11 @@ INPUTS: dict[str, dict[str, str]] = {
              "hint": "For example 14/03/2026, 2 weeks ago or last Friday."},
     "number": {"type": "text", "inputmode": "numeric", "class": "input-short"},
     "text": {"element": "textarea", "rows": "5"},
+    "report_reference": {"type": "text"},
+    "confirm": {"type": "text", "hint": "Or type what to change, for example: change phone."},
     "short_text": {"type": "text"},
 }  # fmt: skip
-SHORT_TEXT = {"report_reference"}
+"""The one table of inputs: the forms use it here, and the chat reads it from its page."""
 
 
 def _service() -> Conversations:
@@ -62,12 +64,7 @@ def _service() -> Conversations:
 
 def input_for(expects: dict[str, Any]) -> dict[str, str]:
     """The HTML input (element, type, autocomplete) for a question."""
-    field, kind = expects["field"], expects["kind"]
-    if field in INPUTS:
-        return INPUTS[field]
-    if kind == "text" and field in SHORT_TEXT:
-        return INPUTS["short_text"]
-    return INPUTS.get(kind, INPUTS["short_text"])
+    return INPUTS.get(expects["field"]) or INPUTS.get(expects["kind"]) or INPUTS["short_text"]
 
 
 def page_context() -> dict[str, Any]:
@@ -120,6 +117,7 @@ def chat() -> ResponseReturnValue:
     return render_template(
         "chat.html",
         embed=embed,
+        inputs=INPUTS,
         warning_seconds=current_app.config["SESSION_WARNING_SECONDS"],
         **page_context(),
     )

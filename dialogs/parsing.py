@@ -246,6 +246,9 @@ def parse_date(text: str, today: dt.date, *, allow_unknown: bool = True) -> dt.d
         raise Invalid("Please type a date, for example 14 March 2026 or 3 weeks ago.")
     if _FUTURE_WORDS.search(words):
         raise Invalid("The date must be today or in the past.")
+    numeric = _NUMERIC_DATE.fullmatch(words)
+    if numeric:  # 14/03/2026: read here, day first, for a fraction of dateparser's cost
+        return _checked(_numeric_date(numeric, today), today)
     result = _dateparser(today).get_date_data(words)
     if result.date_obj is None:
         raise Invalid(
@@ -257,7 +260,26 @@ def parse_date(text: str, today: dt.date, *, allow_unknown: bool = True) -> dt.d
             "Please tell me the day as well, for example 14 March 2026. "
             "If you do not know the exact day, type not sure."
         )
-    value: dt.date = result.date_obj.date()
+    return _checked(result.date_obj.date(), today)
+
+
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})")
+
+
+def _numeric_date(match: re.Match[str], today: dt.date) -> dt.date:
+    day, month, year = (int(part) for part in match.groups())
+    if year < 100:  # 14/03/26: this century, unless that would be in the future
+        year += 2000 if 2000 + year <= today.year else 1900
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise Invalid(
+            "I could not read that as a date. Try 14 March 2026, 14/03/2026 or 3 weeks ago. "
+            "If you do not know, type not sure."
+        ) from None
+
+
+def _checked(value: dt.date, today: dt.date) -> dt.date:
     if value > today:
         raise Invalid("The date must be today or in the past.")
     if value.year < 1990:

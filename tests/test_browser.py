@@ -187,6 +187,9 @@ def test_a_whole_application_by_keyboard_in_the_chat_page_passes_axe_at_every_st
     transcript = text_of(browser, "#transcript")
     assert re.search(r"Your reference is CR-[A-Z0-9]{4}-[A-Z0-9]{4}", transcript)
     assert active(browser).text == "Print or save your answers"
+    # Sent: the page forgets the conversation, so a reload starts afresh (forget() once called
+    # itself, and these tests cleared storage themselves, which hid it).
+    assert browser.execute_script("return localStorage.getItem('casereview.session')") is None
     resident.check("confirmation")
     for width in (320, 1280):
         screenshot(browser, "chat-4-confirmation", width)

@@ -11,8 +11,10 @@ from dialogs.policy import Policy
 from dialogs.questionnaire import BY_FIELD
 from dialogs.questionnaire import MAX_INCIDENTS
 from dialogs.record import answers_to_record
+from dialogs.turn import Inbound
 from tests.factories import TODAY
 from tests.factories import Resident
+from tests.factories import model_at_review
 from tests.helpers import VICTIM_DETAILS
 from tests.helpers import conversation
 from tests.helpers import incident
@@ -362,3 +364,84 @@ def test_unicode_digits_that_are_not_decimal_are_a_reprompt_not_a_crash(
     resident.say("yes")
     resident.say(odd)
     assert resident.field in {"applicant_role", "name"}
+
+
+def test_start_again_at_a_choice_question_offers_yes_and_no_not_the_old_choices(
+    resident: Resident,
+) -> None:
+    """The bot asked "Are you sure?" but offered the role buttons, so either button kept."""
+    resident.say("yes")
+    assert resident.field == "applicant_role"
+    resident.say("start again")
+    assert resident.last and resident.last.expects
+    labels = [c["label"] for c in resident.last.expects["choices"]]
+    assert labels == ["Yes, start again", "No, keep my answers"]
+    resident.say(labels[0])  # what the chat's button sends
+    assert resident.field == "consent" and resident.model.answers == {}
+
+
+def test_no_keep_my_answers_keeps_them(resident: Resident) -> None:
+    resident.say("yes", "start again", "No, keep my answers")
+    assert resident.field == "applicant_role" and resident.model.answers == {"consent": True}
+    assert "kept" in resident.text
+
+
+@pytest.mark.parametrize("words", ["yes please send it", "Yes, send it", "yes thats right"])
+def test_a_yes_in_the_residents_own_words_sends_the_request(
+    default_policy: Policy, words: str
+) -> None:
+    """ "yes please send it" re-prompted with the whole summary again."""
+    resident = Resident(default_policy, model=model_at_review())
+    assert resident.say(words).submitted
+
+
+def test_the_web_chat_shows_no_text_message_instructions(resident: Resident) -> None:
+    """Buttons carry the choices on the web: no "Type yes or no", no numbered options."""
+    for answer in conversation([incident("3 weeks ago", "2 weeks ago")]):
+        assert "Type yes or no" not in resident.text and "\n1. " not in resident.text
+        resident.say(answer)
+
+
+def test_the_terminal_and_sms_still_say_what_to_type(default_policy: Policy) -> None:
+    for channel in ("terminal", "sms"):
+        resident = Resident(default_policy, channel)
+        assert "Type yes or no" in resident.text
+        resident.say("yes")
+        assert "1. I am the victim" in resident.text
+
+
+def test_forms_post_choice_values_not_text(resident: Resident) -> None:
+    resident.say(*VICTIM_DETAILS, "no", "1/10/2026", "noise")
+    assert resident.field == "reported_to"
+    resident.say(Inbound(values=("police", "council")))
+    assert resident.model.incidents[0]["reported_to"] == ["council", "police"]
+    resident.say("back")
+    reply = resident.say(Inbound(values=("made_up",)))
+    assert reply.problem and resident.field == "reported_to"
+
+
+def test_back_from_a_changed_answer_returns_to_check_your_answers(default_policy: Policy) -> None:
+    resident = Resident(default_policy, model=model_at_review())
+    resident.say("change phone")
+    assert resident.field == "phone"
+    resident.say("back")
+    assert resident.field == "confirm"
+
+
+def test_changing_to_a_representative_asks_the_new_questions_then_returns(
+    default_policy: Policy,
+) -> None:
+    resident = Resident(default_policy, model=model_at_review())
+    resident.say("change role", "2")
+    assert resident.field == "victim_name"
+    resident.say("Sam Jones", "yes")
+    assert resident.field == "confirm"
+
+
+def test_a_conversation_saved_by_the_old_state_chart_carries_on(default_policy: Policy) -> None:
+    old = {"state": "report_date", "answers": {"consent": True}, "incidents": [{"incident_date":
+           "2026-11-01"}], "incident": 0, "history": [], "reviewing": False}  # fmt: skip
+    resident = Resident(default_policy, model=DialogModel.from_dict(old))
+    resident.say("2/11/2026")
+    assert resident.model.incidents[0]["report_date"] == "2026-11-02"
+    assert resident.field == "report_reference"

@@ -26,25 +26,12 @@
   var timers = [];
   var messageCount = 0;
 
-  var INPUTS = {
-    name: { type: "text", autocomplete: "name" },
-    victim_name: { type: "text", autocomplete: "off" },
-    address: { element: "textarea", autocomplete: "street-address", rows: 3 },
-    postcode: { type: "text", autocomplete: "postal-code", size: "short" },
-    phone: { type: "tel", autocomplete: "tel", size: "medium" },
-    email: { type: "email", autocomplete: "email" },
-    report_reference: { type: "text" }
-  };
-  var KINDS = {
-    date: { type: "text", autocomplete: "off", size: "medium", hint: "For example 14/03/2026, 2 weeks ago or last Friday." },
-    number: { type: "text", inputmode: "numeric", size: "short" },
-    text: { element: "textarea", rows: 4 },
-    confirm: { type: "text", hint: "Or type what to change, for example: change phone." }
-  };
+  // The input each question gets: one table, kept by the server (bot/web.py INPUTS).
+  var INPUTS = JSON.parse(root.getAttribute("data-inputs") || "{}");
 
   // Storage can be refused (private browsing, blocked third-party storage): carry on without.
   function remember(id) { try { localStorage.setItem(STORE, id); } catch (error) { /* ignore */ } }
-  function forget() { try { forget(); } catch (error) { /* ignore */ } }
+  function forget() { try { localStorage.removeItem(STORE); } catch (error) { /* ignore */ } }
 
   function element(tag, attributes, text) {
     var node = document.createElement(tag);
@@ -83,7 +70,7 @@
   }
 
   function fieldFor(kind, field) {
-    return INPUTS[field] || KINDS[kind] || { type: "text" };
+    return INPUTS[field] || INPUTS[kind] || INPUTS.short_text || { type: "text" };
   }
 
   function buildQuestion(turnExpects, lastMessageId, problem) {
@@ -96,7 +83,7 @@
       group.appendChild(element("legend", { "class": "visually-hidden" }, "Choose an answer"));
       expects.choices.forEach(function (choice) {
         var button = element("button", { type: "button", "class": "button button-choice" }, choice.label);
-        button.addEventListener("click", function () { send(choice.label); });
+        button.addEventListener("click", function () { send(choice.label, [choice.value]); });
         group.appendChild(button);
       });
       question.appendChild(group);
@@ -109,7 +96,7 @@
       expects.choices.forEach(function (choice, index) {
         var row = element("div", { "class": "option" });
         var id = "choice-" + index;
-        row.appendChild(element("input", { "class": "option-input", type: "checkbox", id: id, value: choice.label }));
+        row.appendChild(element("input", { "class": "option-input", type: "checkbox", id: id, value: choice.value, "data-label": choice.label }));
         row.appendChild(element("label", { "class": "option-label", "for": id }, choice.label));
         set.appendChild(row);
       });
@@ -125,7 +112,7 @@
       hintId = "answer-hint";
       group2.appendChild(element("p", { "class": "hint", id: hintId }, spec.hint));
     }
-    var input = element(spec.element || "input", { id: "answer", name: "answer", "class": spec.element === "textarea" ? "textarea" : "input" + (spec.size ? " input-" + spec.size : "") });
+    var input = element(spec.element || "input", { id: "answer", name: "answer", "class": spec.element === "textarea" ? "textarea" : "input" + (spec["class"] ? " " + spec["class"] : "") });
     if (!spec.element) { input.setAttribute("type", spec.type); }
     if (spec.rows) { input.setAttribute("rows", spec.rows); }
     if (spec.autocomplete) { input.setAttribute("autocomplete", spec.autocomplete); }
@@ -170,23 +157,34 @@
     schedule(turn.expires_at);
   }
 
-  function answerText() {
-    if (!expects) { return ""; }
-    if (expects.kind === "multi_choice") {
-      var picked = [];
-      question.querySelectorAll("input[type=checkbox]:checked").forEach(function (box) { picked.push(box.value); });
-      return picked.join(", ");
-    }
-    var input = document.getElementById("answer");
-    return input ? input.value : "";
+  // Ticked boxes are sent as their values, read as they are: never joined into text to parse.
+  function pickedBoxes() {
+    var values = [];
+    var labels = [];
+    question.querySelectorAll("input[type=checkbox]:checked").forEach(function (box) {
+      values.push(box.value);
+      labels.push(box.getAttribute("data-label"));
+    });
+    return { values: values, text: labels.join(", ") };
   }
 
-  function send(text) {
+  function submitAnswer() {
+    if (expects && expects.kind === "multi_choice") {
+      var picked = pickedBoxes();
+      send(picked.text, picked.values);
+      return;
+    }
+    var input = document.getElementById("answer");
+    send(input ? input.value : "");
+  }
+
+  function send(text, values) {
     if (busy || !session) { return; }
     busy = true;
     root.setAttribute("aria-busy", "true");
     say("you", text === "" ? "(no answer)" : text);
-    request("POST", "/sessions/" + encodeURIComponent(session) + "/messages", { text: text })
+    var body = values ? { text: text, values: values } : { text: text };
+    request("POST", "/sessions/" + encodeURIComponent(session) + "/messages", body)
       .then(function (result) {
         if (result.status === 200) {
           show(result.data);
@@ -258,7 +256,7 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    send(answerText());
+    submitAnswer();
   });
   form.querySelectorAll("[data-command]").forEach(function (button) {
     button.addEventListener("click", function () { send(button.getAttribute("data-command")); });
