@@ -368,8 +368,11 @@ def _picked(question: Question, values: tuple[str, ...]) -> Any:
     known = [c.value for c in question.choices]
     picked = [v for v in known if v in values]
     if not picked or len(picked) != len(set(values)):
-        raise Invalid("Choose one of the options." if question.kind != Kind.MULTI_CHOICE
-                      else "Choose at least one option.")  # fmt: skip
+        wanted = {
+            Kind.YES_NO: "Choose yes or no.",
+            Kind.MULTI_CHOICE: "Choose at least one option.",
+        }
+        raise Invalid(wanted.get(question.kind, "Choose one of the options."))
     if question.kind == Kind.MULTI_CHOICE:
         return picked
     if len(picked) > 1:

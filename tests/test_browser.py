@@ -127,7 +127,7 @@ class ChatResident:
             self.press(*([Keys.TAB] * labels.index(str(value))), Keys.ENTER)
         elif kind == "boxes":
             boxes = self.driver.find_elements(By.CSS_SELECTOR, "#question input[type=checkbox]")
-            labels = [b.get_attribute("value") for b in boxes]
+            labels = [b.get_attribute("data-label") for b in boxes]
             for label in labels:
                 if label in value:
                     self.press(Keys.SPACE)
