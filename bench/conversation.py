@@ -22,10 +22,10 @@ from dialogs.parsing import warm_up
 
 ANSWERS = [
     "yes", "1", "Jane Smith", "1 High Street", "SW1A 1AA", "07123 456789", "jane@example.com",
-    "email", "no", "no",
+    "email", "phone calls, email", "no", "no", "Outside 1 High Street", "no", "no",
     *["1/10/2026", "Loud music at night", "police, council", "2/10/2026", "CAD 1", "yes"] * 2,
     "1/10/2026", "Loud music at night", "police", "2/10/2026", "no", "no",
-    "I cannot sleep", "no", "I want it to stop", "yes",
+    "The police came once", "I cannot sleep", "no", "I want it to stop", "yes",
 ]  # fmt: skip
 
 

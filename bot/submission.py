@@ -18,6 +18,7 @@ from dialogs.model import DialogModel
 from dialogs.policy import Policy
 from dialogs.record import answers_to_record
 from dialogs.record import complete_record
+from dialogs.record import safe_to_use
 from dialogs.turn import Submission
 from dialogs.vocabulary import Channel
 from dialogs.vocabulary import Outcome
@@ -72,9 +73,11 @@ def submit(
 
     queue("team_email", "email", recipients.team_email)
     applicant = record["applicant"]
-    if applicant.get("email"):
+    # Never a text or an email to someone who said it is not safe: someone may read it.
+    if applicant.get("email") and safe_to_use(applicant, "email"):
         queue("resident_email", "email", applicant["email"])
-    if applicant["contact_preference"] == "sms" and applicant.get("phone"):
+    wants_texts = applicant["contact_preference"] == "sms"
+    if wants_texts and applicant.get("phone") and safe_to_use(applicant, "sms"):
         queue("resident_sms", "sms", applicant["phone"])
     if recipients.team_sms:
         queue("team_sms", "sms", recipients.team_sms)

@@ -57,7 +57,6 @@ RESUME_CHOICES = (
     Choice("carry_on", "Carry on where I left off", ("carry on", "continue")),
     Choice("start_again", "Start again", ("start again", "new")),
 )
-_ENDED_BY = {"consent": EndReason.NO_CONSENT, "victim_consent": EndReason.NO_VICTIM_CONSENT}
 
 
 @dataclass
@@ -142,9 +141,9 @@ class Dialog:
         notes = self._store(question, step, value)
         if question.narrative and _DANGER.search(words):
             notes.append(Note(Said.SAFETY))
-        if value is False and question.field in _ENDED_BY:
+        if question.ends_with is not None and value == question.ends_on:
             lifecycle(self.model).send("decline")
-            self.model.ended = _ENDED_BY[question.field]
+            self.model.ended = question.ends_with
             self.model.step = None
             return Outcome(notes, answered=step, ended=self.model.ended)
         given = self.model.given
@@ -360,6 +359,7 @@ class Dialog:
             step[1] + 1 if step[1] is not None else None,
             question,
             self.model.answers.get("victim_name") or "the person",
+            representative=self.model.answers.get("applicant_role") == "representative",
         )
 
 

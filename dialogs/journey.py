@@ -40,7 +40,9 @@ class Answers:
         incident = (
             self.incidents[index] if index is not None and index < len(self.incidents) else {}
         )
-        return Facts(self.answers, incident, index or 0, self.community_route, len(self.incidents))
+        housing = any("housing_provider" in (i.get("reported_to") or ()) for i in self.incidents)
+        return Facts(self.answers, incident, index or 0, self.community_route, len(self.incidents),
+                     housing)  # fmt: skip
 
     def value(self, step: Step) -> Any:
         """The stored answer to a step (KeyError when not answered)."""

@@ -135,8 +135,8 @@ def parse_multi_choice(text: str, choices: Sequence[Choice]) -> list[str]:
             picked.add(parse_choice(part, choices))
         except Invalid:
             raise Invalid(
-                f'I did not understand "{part[:40]}". Choose one or more of the options. '
-                "Separate them with commas, for example 1, 2."
+                f'I did not understand "{part[:30]}". Choose one or more of the options, '
+                "for example 1, 2."
             ) from None
     if not picked:
         raise Invalid("Please choose at least one option.")

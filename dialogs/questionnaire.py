@@ -19,6 +19,7 @@ from typing import Any
 from dialogs import parsing
 from dialogs.parsing import Choice
 from dialogs.parsing import format_date
+from dialogs.vocabulary import EndReason
 from dialogs.vocabulary import Kind
 
 MAX_INCIDENTS = 30
@@ -36,6 +37,7 @@ class Facts:
     index: int = 0
     community_route: bool = False
     incidents: int = 0
+    reported_to_housing: bool = False
 
     def says(self, name: str, value: Any) -> bool:
         """True when the answer to `name` is `value`."""
@@ -81,6 +83,9 @@ class Question:
     """A rule across answers (say, an incident before its report): the problem, if broken."""
     narrative: bool = False
     """Free text where words like "in danger" are part of the story, not a call for help."""
+    ends_on: Any = None
+    """An answer that ends the conversation (a refusal), with `ends_with` as the reason."""
+    ends_with: EndReason | None = None
 
     def is_optional(self, facts: Facts) -> bool:
         """True when this question may be skipped, given the other answers."""
@@ -154,8 +159,14 @@ AGENCY_CHOICES = (
             "registered provider",
         ),
     ),
+    Choice(
+        "health",
+        "The NHS or a GP",
+        ("nhs", "health", "gp", "doctor", "hospital", "nurse", "health visitor", "icb",
+         "mental health team", "health service"),
+    ),
     Choice("other", "Someone else", ("other", "someone else", "somebody else", "else")),
-)
+)  # fmt: skip
 UNDER_18_CHOICES = (
     Choice("yes", "Yes", ("yes", "y", "yeah", "they are", "under 18")),
     Choice("no", "No", ("no", "n", "nope", "they are not", "adult", "adults")),
@@ -166,14 +177,63 @@ UNDER_18_CHOICES = (
     ),
 )
 YES_NO_CHOICES = (Choice("yes", "Yes"), Choice("no", "No"))
+RELATIONSHIP_CHOICES = (
+    Choice("family", "Family member", ("family", "relative", "parent", "son", "daughter", "mum",
+                                       "dad", "partner", "husband", "wife", "sister", "brother")),
+    Choice("friend", "Friend", ("friend", "neighbour", "mate")),
+    Choice("carer", "Carer", ("carer", "care worker", "i care for them")),
+    Choice("councillor_or_mp", "Councillor or MP", ("councillor", "mp", "cllr",
+                                                    "member of parliament")),
+    Choice("support_worker", "Support worker", ("support worker", "key worker", "advocate",
+                                                "social worker", "caseworker")),
+    Choice("other", "Someone else", ("other", "something else", "else")),
+)  # fmt: skip
+VICTIM_CONSENT_CHOICES = (
+    Choice("yes", "Yes, they agreed", ("yes", "y", "yeah", "they agreed", "they have", "agreed")),
+    Choice("no", "No", ("no", "n", "they have not", "not yet", "they don't")),
+    Choice(
+        "cannot_consent",
+        "They cannot agree",
+        ("cannot", "can't", "they cannot", "they can't", "lacks capacity", "no capacity",
+         "cannot consent", "cannot agree", "unable"),
+    ),
+)  # fmt: skip
+SAFETY_CHOICES = (
+    Choice("phone_call", "Phone calls", ("phone", "call", "calls", "phone call", "ring")),
+    Choice("voicemail", "Voicemail", ("voicemail", "answerphone", "voicemail messages")),
+    Choice("sms", "Texts", ("sms", "text", "texts", "text message", "text messages", "txt")),
+    Choice("email", "Email", ("email", "e-mail", "e mail", "emails")),
+    Choice("letter", "Letters", ("letter", "letters", "post")),
+    Choice("none", "None is safe", ("none", "none of these", "nothing", "no way", "none is safe")),
+)
 
 _SKIP = ("skip", "none", "no", "n/a", "na", "nothing", "not applicable", "no thanks", "nope")
 _NO_IDEA = ("not sure", "don't know", "dont know")
-YOUR_DETAILS, ABOUT = "Your details", "About the problem"
+YOUR_DETAILS, ABOUT_PROBLEM = "Your details", "About the problem"
 
 
 def _representative(facts: Facts) -> bool:
     return facts.says("applicant_role", "representative")
+
+
+def _hate(facts: Facts) -> bool:
+    return facts.answers.get("hate_motivated") is True
+
+
+_SAFE_WAY = {"phone": "phone_call", "sms": "sms", "email": "email", "letter": "letter"}
+
+
+def _safe_ways(value: Any, facts: Facts) -> str | None:
+    """The ways that are safe must be a real list: "none" alone, and the chosen way among them."""
+    if "none" in value and len(value) > 1:
+        return "You chose none and some ways. Choose the ways that are safe, or only none."
+    preference = facts.answers.get("contact_preference")
+    if value != ["none"] and preference in _SAFE_WAY and _SAFE_WAY[preference] not in value:
+        return (
+            "You asked us to contact you that way, but did not choose it as safe. Choose every "
+            "way that is safe, or go back to choose another way to contact you."
+        )
+    return None
 
 
 def _contact_works(value: Any, facts: Facts) -> str | None:
@@ -220,6 +280,8 @@ QUESTIONS: tuple[Question, ...] = (
         help="The agencies need to know who you are to look at your case. Only people working "
         "on the review will see your details.",
         choices=YES_NO_CHOICES,
+        ends_on=False,
+        ends_with=EndReason.NO_CONSENT,
     ),
     Question(
         "applicant_role",
@@ -243,16 +305,43 @@ QUESTIONS: tuple[Question, ...] = (
         change_words=("victim name", "victim's name", "their name", "victims name"),
     ),
     Question(
+        "relationship",
+        Kind.CHOICE,
+        "Your relationship to them",
+        "How do you know {victim}?",
+        choices=RELATIONSHIP_CHOICES,
+        ask_if=_representative,
+        section=YOUR_DETAILS,
+        change_words=("relationship", "how i know them", "who i am to them"),
+    ),
+    Question(
         "victim_consent",
-        Kind.YES_NO,
+        Kind.CHOICE,
         "Victim agreed",
         "Has {victim} agreed to you asking for this review for them?",
-        typed="Type yes or no.",
-        help="We can only review a case for someone else if they agree to it.",
-        choices=YES_NO_CHOICES,
+        short="Has {victim} agreed to this?",
+        help="We need their agreement. If they cannot agree, for example they lack capacity, you "
+        "can still ask and the team will decide.",
+        choices=VICTIM_CONSENT_CHOICES,
         ask_if=_representative,
         section=YOUR_DETAILS,
         change_words=("victim agreed", "victim consent", "their agreement", "agreement"),
+        ends_on="no",
+        ends_with=EndReason.NO_VICTIM_CONSENT,
+    ),
+    Question(
+        "victim_contact",
+        Kind.TEXT,
+        "How to reach them",
+        "How can the team reach {victim}, if not through you? For example a phone number or "
+        "address.",
+        short="How can the team reach {victim}, if not through you? Type skip if through you.",
+        typed="Type skip if through you.",
+        optional=True,
+        skip_words=(*_SKIP, "through me", "me", "via me", "contact me"),
+        ask_if=_representative,
+        section=YOUR_DETAILS,
+        change_words=("victim contact", "their contact", "how to reach them", "reach them"),
     ),
     Question(
         "name",
@@ -321,6 +410,19 @@ QUESTIONS: tuple[Question, ...] = (
         ),
     ),
     Question(
+        "contact_safety",
+        Kind.MULTI_CHOICE,
+        "Safe ways to contact you",
+        "Which of these ways are safe for the team to use? Choose all that are safe.",
+        short="Which ways are safe to contact you? Choose all that are, eg 1, 4.",
+        typed="For example, type 1, 4.",
+        help="We only use the ways you say are safe.",
+        choices=SAFETY_CHOICES,
+        check=_safe_ways,
+        section=YOUR_DETAILS,
+        change_words=("contact safety", "safe ways", "safe ways to contact me", "safety"),
+    ),
+    Question(
         "safe_contact",
         Kind.TEXT,
         "Contacting you safely",
@@ -332,15 +434,51 @@ QUESTIONS: tuple[Question, ...] = (
         skip_words=_SKIP,
         narrative=True,
         section=YOUR_DETAILS,
-        change_words=("safe contact", "safely", "contacting you safely", "safety", "safe"),
+        change_words=("safe contact", "safely", "contacting you safely", "safe"),
+    ),
+    Question(
+        "support_needs",
+        Kind.TEXT,
+        "Help to take part",
+        "Do you need any help to take part? For example an interpreter, large print, someone "
+        "with you, or a meeting place you can get to.",
+        short="Do you need any help to take part, like an interpreter? Type no if not.",
+        typed="Type no if not.",
+        optional=True,
+        skip_words=_SKIP,
+        section=YOUR_DETAILS,
+        change_words=("support", "support needs", "help to take part", "interpreter"),
+    ),
+    Question(
+        "location",
+        Kind.TEXT,
+        "Where it happens",
+        "Where does the behaviour happen? For example a street, a block of flats or a park.",
+        short="Where does it happen? For example a street, block or park.",
+        section=ABOUT_PROBLEM,
+        change_words=("location", "where", "where it happens", "place"),
+    ),
+    Question(
+        "perpetrators",
+        Kind.TEXT,
+        "Who is causing it",
+        "Do you know who is causing it? Tell us what you know, for example a name, an address "
+        "or a description.",
+        short="Do you know who is causing it? Type no if not.",
+        typed="Type no if you do not know.",
+        optional=True,
+        skip_words=(*_SKIP, *_NO_IDEA, "no idea", "unknown"),
+        narrative=True,
+        section=ABOUT_PROBLEM,
+        change_words=("perpetrators", "who is causing it", "who", "culprits", "them"),
     ),
     Question(
         "hate_motivated",
         Kind.YES_NO,
         "Hate crime or hate incident",
-        "Do you think the behaviour is because of who you are? For example your race, "
+        "Do you think the behaviour is because of who {you_are}? For example {your} race, "
         "religion, sexuality, disability or gender identity.",
-        short="Is it because of who you are? Type yes or no.",
+        short="Is it because of who {you_are}? Type yes or no.",
         typed="Type yes or no.",
         help="This is called a hate incident or hate crime. It can change how your request is "
         "looked at.",
@@ -356,7 +494,7 @@ QUESTIONS: tuple[Question, ...] = (
         short="What is it about? Choose one or more, eg 1, 3.",
         typed="For example, type 1, 3.",
         choices=HATE_CHOICES,
-        ask_if=lambda f: f.answers.get("hate_motivated") is True,
+        ask_if=_hate,
         section=YOUR_DETAILS,
         change_words=("type of hate", "hate type", "hate categories", "what it is about"),
     ),
@@ -392,6 +530,18 @@ QUESTIONS: tuple[Question, ...] = (
         section="Incident",
         narrative=True,
         change_words=("description", "what happened", "details", "story", "text"),
+    ),
+    Question(
+        "incident_hate",
+        Kind.YES_NO,
+        "Hate incident",
+        "Incident {n}: was this incident because of who {you_are}?",
+        typed="Type yes or no.",
+        choices=YES_NO_CHOICES,
+        ask_if=_hate,
+        loop=INCIDENT_LOOP,
+        section="Incident",
+        change_words=("hate", "because of who i am", "hate incident", "incident hate"),
     ),
     Question(
         "reported_to",
@@ -457,6 +607,20 @@ QUESTIONS: tuple[Question, ...] = (
         ask_if=lambda f: f.index + 1 < MAX_INCIDENTS,
     ),
     Question(
+        "housing_provider",
+        Kind.TEXT,
+        "Housing provider",
+        "You reported it to a housing provider. Which one? For example the name of the housing "
+        "association.",
+        short="Which housing provider did you report it to? Type skip if not sure.",
+        typed="Type skip if you are not sure.",
+        optional=True,
+        skip_words=(*_SKIP, *_NO_IDEA),
+        ask_if=lambda f: f.reported_to_housing,
+        section=ABOUT_PROBLEM,
+        change_words=("housing provider", "landlord", "housing association"),
+    ),
+    Question(
         "other_reporters",
         Kind.NUMBER,
         "Other people who reported it",
@@ -466,7 +630,7 @@ QUESTIONS: tuple[Question, ...] = (
         typed="Type a number, or skip.",
         optional=True,
         ask_if=lambda f: f.community_route,
-        section=ABOUT,
+        section=ABOUT_PROBLEM,
         skip_words=("skip", "not sure", "don't know", "dont know", "no idea", "unsure"),
         change_words=(
             "other people",
@@ -474,6 +638,24 @@ QUESTIONS: tuple[Question, ...] = (
             "other reporters",
             "how many people",
             "other people who reported it",
+        ),
+    ),
+    Question(
+        "agency_response",
+        Kind.TEXT,
+        "What the agencies have done",
+        "What have the council, police or others done so far, and why is it not enough?",
+        short="What have the agencies done so far, and why is it not enough? Or type skip.",
+        typed="Type skip if you prefer not to say.",
+        optional=True,
+        skip_words=_SKIP,
+        narrative=True,
+        section=ABOUT_PROBLEM,
+        change_words=(
+            "agency response",
+            "what the agencies did",
+            "what they have done",
+            "response",
         ),
     ),
     Question(
@@ -487,7 +669,7 @@ QUESTIONS: tuple[Question, ...] = (
         optional=True,
         skip_words=_SKIP,
         narrative=True,
-        section=ABOUT,
+        section=ABOUT_PROBLEM,
         change_words=("impact", "effect", "how it affects me", "vulnerability", "health"),
     ),
     Question(
@@ -498,7 +680,7 @@ QUESTIONS: tuple[Question, ...] = (
         optional=True,
         choices=UNDER_18_CHOICES,
         skip_words=("skip",),
-        section=ABOUT,
+        section=ABOUT_PROBLEM,
         change_words=(
             "under 18",
             "age",
@@ -517,7 +699,7 @@ QUESTIONS: tuple[Question, ...] = (
         optional=True,
         skip_words=(*_SKIP, *_NO_IDEA),
         narrative=True,
-        section=ABOUT,
+        section=ABOUT_PROBLEM,
         change_words=(
             "outcome",
             "what i want",

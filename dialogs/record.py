@@ -10,19 +10,45 @@ from dialogs.model import DialogModel
 from dialogs.policy import Policy
 from dialogs.screening import screen
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 READABLE_ALPHABET = "ACDEFGHJKMNPQRTVWXY346789"
 """Reference characters: no 0/O, 1/I/L, 2/Z, 5/S, 8/B or U to mix up on the phone."""
 
 
-def answers_to_record(model: DialogModel, *, channel: str, policy: Policy) -> dict[str, Any]:
-    """The resident's answers in the record's shape, without reference or screening yet."""
+SAFE_WAY_FOR = {"phone": "phone_call", "sms": "sms", "email": "email", "letter": "letter"}
+"""The `contact_safety` value that makes each way of contacting safe to use."""
+
+
+def safe_to_use(applicant: dict[str, Any], way: str) -> bool:
+    """True when the applicant said `way` (sms, email) is safe, or was never asked (version 1)."""
+    safety = applicant.get("contact_safety")
+    return safety is None or SAFE_WAY_FOR.get(way, way) in safety
+
+
+def answers_to_record(
+    model: DialogModel, *, channel: str, policy: Policy, council: str | None = None
+) -> dict[str, Any]:
+    """The resident's answers in the record's shape (version 2), without reference or
+    screening yet."""
     a = model.answers
     representative = a.get("applicant_role") == "representative"
+    hate_asked = a.get("hate_motivated") is True
+    incidents = [
+        {
+            "occurred_on": i.get("incident_date"),
+            "description": i.get("incident_description"),
+            "reported_to": list(i.get("reported_to") or []),
+            "reported_on": i.get("report_date"),
+            "reference": i.get("report_reference"),
+            "hate_motivated": hate_asked and i.get("incident_hate") is True,
+        }
+        for i in model.incidents
+    ]
     record: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "channel": channel,
         "policy": policy.name,
+        "council": {"name": council or policy.area, "code": None, "routed_by": "single"},
         "applicant": {
             "role": a.get("applicant_role"),
             "name": a.get("name"),
@@ -31,31 +57,38 @@ def answers_to_record(model: DialogModel, *, channel: str, policy: Policy) -> di
             "phone": a.get("phone"),
             "email": a.get("email"),
             "contact_preference": a.get("contact_preference"),
+            "contact_safety": list(a["contact_safety"]) if "contact_safety" in a else None,
             "safe_contact": a.get("safe_contact"),
         },
-        "victim": (
-            {"name": a.get("victim_name"), "consent_confirmed": a.get("victim_consent") is True}
-            if representative
-            else None
-        ),
-        "hate_motivated": a.get("hate_motivated") is True,
-        "hate_categories": list(a.get("hate_categories") or []) if a.get("hate_motivated") else [],
-        "incidents": [
-            {
-                "occurred_on": i.get("incident_date"),
-                "description": i.get("incident_description"),
-                "reported_to": list(i.get("reported_to") or []),
-                "reported_on": i.get("report_date"),
-                "reference": i.get("report_reference"),
-            }
-            for i in model.incidents
-        ],
+        "victim": _victim(a) if representative else None,
+        "hate_motivated": any(i["hate_motivated"] for i in incidents),
+        "hate_categories": list(a.get("hate_categories") or []) if hate_asked else [],
+        "incidents": incidents,
+        "location": a.get("location"),
+        "perpetrators": a.get("perpetrators"),
+        "housing_provider": a.get("housing_provider"),
+        "agency_response": a.get("agency_response"),
+        "support_needs": a.get("support_needs"),
         "other_reporters": a.get("other_reporters") if policy.has_community_route else None,
         "impact": a.get("impact"),
         "perpetrator_under_18": a.get("perpetrator_under_18"),
         "desired_outcome": a.get("desired_outcome"),
     }
+    if record["applicant"]["contact_safety"] is None:  # a conversation begun before version 2
+        del record["applicant"]["contact_safety"]
     return record
+
+
+def _victim(a: dict[str, Any]) -> dict[str, Any]:
+    consent = a.get("victim_consent")
+    given = consent in {"yes", True}
+    return {
+        "name": a.get("victim_name"),
+        "relationship": a.get("relationship"),
+        "contact": a.get("victim_contact"),
+        "consent": "given" if given else "cannot_consent",
+        "consent_confirmed": given,
+    }
 
 
 def complete_record(

@@ -81,7 +81,8 @@ class ChatRenderer:
         text = question.short if short and question.short else question.ask
         if self.typed and question.typed and not (short and question.short):
             text = f"{text} {question.typed}"
-        return text.format(n=ask.incident or 1, victim=ask.victim)
+        you_are, your = ("they are", "their") if ask.representative else ("you are", "your")
+        return text.format(n=ask.incident or 1, victim=ask.victim, you_are=you_are, your=your)
 
     def question(self, ask: Ask, short: bool = False) -> str:
         """The question as this channel shows it."""

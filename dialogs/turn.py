@@ -90,6 +90,8 @@ class Ask:
     """None for check your answers and for a yes/no asked in passing."""
     victim: str = "the person"
     pending: Pending | None = None
+    representative: bool = False
+    """Someone asking for the victim: questions about the victim say "they", not "you"."""
 
     def expects(self) -> dict[str, object]:
         """The API's `expects` object."""

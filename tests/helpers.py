@@ -19,12 +19,18 @@ VICTIM_DETAILS = [
     "07123 456789",
     "jane@example.com",
     "email",
+    "phone calls, email",  # safe ways to contact
     "no",  # safe contact
+    "no",  # support needs
+    "Outside 1 High Street",  # where it happens
+    "no",  # who is causing it
 ]
+REPRESENTATIVE_DETAILS = ["yes", "2", "Sam Jones", "friend", "yes", "skip", *VICTIM_DETAILS[2:]]
+"""The same details, from a friend asking for Sam Jones (who agreed, reached through them)."""
 
 
 def incident(date: str, reported: str, to: str = "police", ref: str = "no") -> list[str]:
-    """The five answers of one incident."""
+    """The five answers of one incident (a sixth, hate, is added by `conversation`)."""
     return [date, "Loud music and shouting at night", to, reported, ref]
 
 
@@ -34,18 +40,27 @@ def conversation(
     hate: bool = False,
     details: Sequence[str] = VICTIM_DETAILS,
     community: str | None = None,
+    agency_response: str = "The police came once, but it goes on",
     tail: Sequence[str] = ("It stops me sleeping", "no", "I want it to stop"),
 ) -> list[str]:
     """A whole application, from consent to check-your-answers (not including 'yes')."""
     answers = list(details)
     answers += ["yes", "race"] if hate else ["no"]
+    housing = False
     for number, answers_for_one in enumerate(incidents):
         if number:
             answers.append("yes")  # another incident
-        answers += answers_for_one
+        one = list(answers_for_one)
+        if hate:
+            one.insert(2, "yes")  # this incident was because of who they are
+        housing = housing or "housing" in one[3 if hate else 2]
+        answers += one
     answers.append("no")  # no more incidents
+    if housing:
+        answers.append("Example Homes")  # which housing provider
     if community is not None:
         answers.append(community)
+    answers.append(agency_response)
     answers += list(tail)
     return answers
 

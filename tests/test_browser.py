@@ -45,6 +45,10 @@ SCRIPT: list[tuple[str | list[str], str]] = [
     ("07123 456789", "line"),
     ("jane@example.com", "line"),
     ("Email", "choice"),
+    (["Phone calls", "Email"], "boxes"),
+    ("no", "box"),
+    ("no", "box"),
+    ("Outside 1 High Street", "box"),
     ("no", "box"),
     ("No", "choice"),
     ("2 weeks ago", "line"),
@@ -53,11 +57,12 @@ SCRIPT: list[tuple[str | list[str], str]] = [
     ("12 days ago", "line"),
     ("CAD 1234", "line"),
     ("No", "choice"),
+    ("The police came once, but it goes on", "box"),
     ("I cannot sleep", "box"),
     ("Not sure", "choice"),
     ("I want it to stop", "box"),
 ]
-INCIDENT_QUESTION = 10  # index in SCRIPT of the first incident question
+INCIDENT_QUESTION = 14  # index in SCRIPT of the first incident question
 
 
 @pytest.fixture(scope="module")

@@ -45,9 +45,10 @@ def test_victim_path_asks_every_field_in_order_and_submits(resident: Resident) -
         resident.say(answer)
     assert seen == [
         "consent", "applicant_role", "name", "address", "postcode", "phone", "email",
-        "contact_preference", "safe_contact", "hate_motivated", "incident_date",
-        "incident_description", "reported_to", "report_date", "report_reference",
-        "another_incident", "impact", "perpetrator_under_18", "desired_outcome",
+        "contact_preference", "contact_safety", "safe_contact", "support_needs", "location",
+        "perpetrators", "hate_motivated", "incident_date", "incident_description", "reported_to",
+        "report_date", "report_reference", "another_incident", "agency_response", "impact",
+        "perpetrator_under_18", "desired_outcome",
     ]  # fmt: skip
     assert resident.field == "confirm"
     assert "Jane Smith" in resident.text and "SW1A 1AA" in resident.text
@@ -64,28 +65,50 @@ def test_victim_path_asks_every_field_in_order_and_submits(resident: Resident) -
             "reported_to": ["police"],
             "reported_on": "2026-11-08",
             "reference": None,
+            "hate_motivated": False,
         }
     ]
     assert record["victim"] is None
+    assert record["schema_version"] == "2"
+    assert record["applicant"]["contact_safety"] == ["phone_call", "email"]
+    assert record["location"] == "Outside 1 High Street"
 
 
 def test_representative_path_asks_victim_name_and_consent(resident: Resident) -> None:
     resident.say("yes", "someone else")
     assert resident.field == "victim_name"
     resident.say("Sam Patel")
-    assert resident.field == "victim_consent"
+    assert resident.field == "relationship"
     assert "Sam Patel" in resident.text
+    resident.say("my mum")
+    assert resident.field == "victim_consent"
     resident.say("yes")
+    assert resident.field == "victim_contact"
+    resident.say("skip")
     assert resident.field == "name"
-    answers = conversation([incident("yesterday", "today")])[2:]
-    resident.say(*answers, "yes")
+    answers = conversation([incident("yesterday", "today")], hate=True)[2:]
+    resident.say(*answers[:11])
+    assert resident.field == "hate_motivated"
+    assert "because of who they are" in resident.text  # about the victim, not the applicant
+    resident.say(*answers[11:], "yes")
     record = answers_to_record(resident.dialog.model, channel="web", policy=resident.policy)
     assert record["applicant"]["role"] == "representative"
-    assert record["victim"] == {"name": "Sam Patel", "consent_confirmed": True}
+    assert record["victim"] == {"name": "Sam Patel", "relationship": "family", "contact": None,
+                                "consent": "given", "consent_confirmed": True}  # fmt: skip
+
+
+def test_a_victim_who_cannot_consent_goes_on_and_is_flagged(resident: Resident) -> None:
+    resident.say("yes", "2", "Sam Patel", "carer", "They cannot agree")
+    assert resident.field == "victim_contact"
+    resident.say("Through their care home", *VICTIM_DETAILS[2:])
+    assert resident.model.answers["victim_consent"] == "cannot_consent"
+    record = answers_to_record(resident.dialog.model, channel="web", policy=resident.policy)
+    assert record["victim"]["consent"] == "cannot_consent"
+    assert record["victim"]["contact"] == "Through their care home"
 
 
 def test_representative_without_victim_agreement_ends_kindly(resident: Resident) -> None:
-    reply = resident.say("yes", "2", "Sam Patel", "no")
+    reply = resident.say("yes", "2", "Sam Patel", "friend", "no")
     assert reply.done and reply.expects is None and not reply.submitted
     assert "agree" in resident.text and "0300 123 4567" in resident.text
 
@@ -129,7 +152,7 @@ def test_incident_loop_takes_at_least_twenty_incidents(resident: Resident) -> No
     answers += ["yes", *incident("1 November 2026", "2 November 2026")] * (MAX_INCIDENTS - 1)
     resident.say(*answers)
     assert len(resident.dialog.model.incidents) == MAX_INCIDENTS >= 20
-    assert resident.field == "impact"  # no offer of a 31st incident
+    assert resident.field == "agency_response"  # no offer of a 31st incident
 
 
 def test_change_an_incident_date_from_check_your_answers(resident: Resident) -> None:
@@ -162,6 +185,8 @@ def test_change_top_level_answer_and_hate_follow_up(resident: Resident) -> None:
     resident.say("change hate", "yes")
     assert resident.field == "hate_categories"  # a new question follows before returning
     resident.say("disability")
+    assert resident.field == "incident_hate"  # and then whether each incident was
+    resident.say("yes")
     assert resident.field == "confirm"
     resident.say("change the weather")
     assert resident.field == "confirm"
@@ -188,7 +213,7 @@ def test_back_across_the_incident_loop(resident: Resident) -> None:
     assert resident.field == "report_date"
     assert resident.last.expects and resident.last.expects["incident"] == 1
     resident.say("3/10/2026", "CAD 42", "no")
-    assert resident.field == "impact"
+    assert resident.field == "agency_response"
     assert resident.dialog.model.incidents == [
         {
             "incident_date": "2026-10-01",
@@ -434,7 +459,7 @@ def test_changing_to_a_representative_asks_the_new_questions_then_returns(
     resident = Resident(default_policy, model=model_at_review())
     resident.say("change role", "2")
     assert resident.field == "victim_name"
-    resident.say("Sam Jones", "yes")
+    resident.say("Sam Jones", "friend", "yes", "skip")
     assert resident.field == "confirm"
 
 

@@ -51,6 +51,7 @@ def submit(app: Flask) -> str:
 
     details = list(SMS_DETAILS)
     details[6] = "jane@example.com"  # an email too, so both resident messages go
+    details[8] = "texts, email"  # and both are safe ways to contact
     client = app.test_client()
     sid = start(client)["session_id"]
     for answer in conversation([incident("2 weeks ago", "1 week ago")], details=details):

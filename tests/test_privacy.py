@@ -34,6 +34,10 @@ PERSON = {
     "impact": "my heart condition and my daughter's asthma",
     "outcome": "I want the trombone confiscated",
     "safe": "never call before noon",
+    "support": "a Lithuanian interpreter",
+    "location": "the towpath behind Marmalade Lane",
+    "perpetrators": "the Quixotic twins at number 9",
+    "agencies": "the police never answered about the trombone",
     "reference": "CAD 777123",
 }
 SECRETS = [*PERSON.values(), "Zebedee", "Quixotic", "Marmalade", "7123987654", "trombone",
@@ -43,10 +47,12 @@ SECRETS = [*PERSON.values(), "Zebedee", "Quixotic", "Marmalade", "7123987654", "
 def answers(role: str = "1") -> list[str]:
     story = incident("2 weeks ago", "1 week ago", to="police", ref=PERSON["reference"])
     story[1] = PERSON["story"]
+    story.insert(2, "yes")  # this incident was because of who they are
     return [
         "yes", role, PERSON["name"], PERSON["address"], PERSON["postcode"], PERSON["phone"],
-        PERSON["email"], "text", PERSON["safe"], "yes", "race", *story, "no", PERSON["impact"],
-        "not sure", PERSON["outcome"],
+        PERSON["email"], "text", "texts, email", PERSON["safe"], PERSON["support"],
+        PERSON["location"], PERSON["perpetrators"], "yes", "race", *story, "no",
+        PERSON["agencies"], PERSON["impact"], "not sure", PERSON["outcome"],
     ]  # fmt: skip
 
 

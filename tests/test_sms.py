@@ -44,7 +44,11 @@ SMS_DETAILS = [
     "07123 456789",
     "skip",  # no email
     "text",  # contact by text message
+    "texts, phone calls",  # safe ways to contact
     "no",  # safe contact
+    "no",  # support needs
+    "Outside 1 High Street",  # where it happens
+    "no",  # who is causing it
 ]
 
 

@@ -24,12 +24,12 @@ from dialogs.turn import Said
 from dialogs.vocabulary import EndReason
 from dialogs.vocabulary import Outcome
 from tests.factories import Resident
-from tests.helpers import VICTIM_DETAILS
+from tests.helpers import REPRESENTATIVE_DETAILS
 from tests.helpers import conversation
 from tests.helpers import incident
 
 POLICIES = ("default", "merseyside")
-REPRESENTATIVE = ["yes", "2", "Sam Jones", "yes", *VICTIM_DETAILS[2:]]
+REPRESENTATIVE = REPRESENTATIVE_DETAILS
 # What residents might type at any question: every kind of re-prompt and command.
 PROBES = (
     "help",
@@ -112,7 +112,8 @@ def test_check_your_answers_comes_in_numbered_parts_that_each_fit(policy_name: s
         for _ in range(MAX_INCIDENTS)
     ]  # fmt: skip
     resident = Resident(policy, "sms")
-    resident.say(*conversation(many, hate=True, details=REPRESENTATIVE))
+    community = "4" if policy.has_community_route else None
+    resident.say(*conversation(many, hate=True, details=REPRESENTATIVE, community=community))
     assert resident.field == "confirm"
     review = resident.last.outcome.review if resident.last else None
     assert review is not None
