@@ -117,7 +117,20 @@ def deliverer(app: Flask) -> Deliverer:
         max_attempts=app.config["OUTBOX_MAX_ATTEMPTS"],
         retry_base=dt.timedelta(seconds=app.config["OUTBOX_RETRY_SECONDS"]),
         lease=dt.timedelta(seconds=app.config["OUTBOX_LEASE_SECONDS"]),
+        alert_routes=alert_routes(app),
+        mail_domain=mail_domain(app.config["MAIL_FROM"]),
     )
+
+
+def alert_routes(app: Flask) -> tuple[tuple[str, str], ...]:
+    """Who hears of a message that could not be delivered: the duty phone, ALERT_EMAIL (a
+    fallback inbox on another mail system) and the team inbox."""
+    conversations: Conversations = app.extensions["casereview.conversations"]
+    routes = [("sms", conversations.team_sms)] if conversations.team_sms else []
+    if app.config.get("ALERT_EMAIL"):
+        routes.append(("email", str(app.config["ALERT_EMAIL"])))
+    routes.append(("email", conversations.team_email))
+    return tuple(routes)
 
 
 def opted_out_check(app: Flask) -> Callable[[str], bool]:

@@ -103,6 +103,8 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Where completed requests go; the policy file names the inbox when this is unset.
         "TEAM_EMAIL": env.get("TEAM_EMAIL") or None,
         "TEAM_SMS": env.get("TEAM_SMS") or None,
+        # A fallback inbox (best on another mail system) told when a message cannot be sent.
+        "ALERT_EMAIL": env.get("ALERT_EMAIL") or None,
         "SMTP_HOST": env.get("SMTP_HOST") or None,
         "SMTP_PORT": _int(env, "SMTP_PORT", 0) or None,
         "SMTP_USERNAME": env.get("SMTP_USERNAME") or None,
