@@ -14,6 +14,7 @@ from flask import Flask
 from bot import config
 from bot import crypto
 from bot import db
+from bot import keycheck
 from bot import providers
 from bot import store
 from bot.conversation import Conversations
@@ -46,7 +47,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     policy = load_policy(app.config["CASEREVIEW_POLICY"])
     engine = make_engine(app.config["DATABASE_URL"])
-    crypto.attach(engine, vault(app.config))
+    keys = vault(app.config)
+    crypto.attach(engine, keys)
+    if app.config.get("CHECK_DATA_KEYS", True):
+        keycheck.require_readable(engine, keys)  # fail at start-up, not row by row later
     app.extensions["casereview.engine"] = engine
     app.extensions["casereview.policy"] = policy
     conversations = Conversations(

@@ -151,6 +151,8 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "OUTBOX_MAX_ATTEMPTS": _int(env, "OUTBOX_MAX_ATTEMPTS", 8),
         "OUTBOX_RETRY_SECONDS": _float(env, "OUTBOX_RETRY_SECONDS", 30.0),
         "OUTBOX_POLL_SECONDS": _float(env, "OUTBOX_POLL_SECONDS", 2.0),
+        # /readyz is 503 (and /healthz says degraded) when a due message waits longer than this.
+        "OUTBOX_STALL_SECONDS": _float(env, "OUTBOX_STALL_SECONDS", 300.0),
         # A claimed message not recorded within this time (a worker died) is sent again.
         "OUTBOX_LEASE_SECONDS": _float(env, "OUTBOX_LEASE_SECONDS", 120.0),
         # Rate limits ("N per second|minute|hour"), counted in Redis when REDIS_URL is set so
