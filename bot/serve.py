@@ -144,7 +144,7 @@ def supervise(children: list[Child]) -> int:
     while not stopping:
         time.sleep(0.2)
         now = time.monotonic()
-        while True:
+        while not stopping:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:

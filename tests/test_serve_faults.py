@@ -1,0 +1,270 @@
+"""`casereview serve` as an operator runs it, under the faults of issue 12 (items 2, 3 and 5).
+
+Real processes only: the supervisor, its web processes and delivery worker, SIGKILL, sockets
+that send nothing or trickle a header, and a changed SECRET_KEY.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import conversation
+from tests.helpers import incident
+
+ANSWERS = conversation([incident("2 weeks ago", "12 days ago")])
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _env(folder: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SMTP_", "TWILIO_", "DATA_KEYS", "DATABASE_URL"))}  # fmt: skip
+    env.update(
+        SECRET_KEY="first-secret",
+        CASEREVIEW_INSTANCE=str(folder),
+        LOG_LEVEL="INFO",
+        TEAM_EMAIL="team@council.example",
+        OUTBOX_POLL_SECONDS="0.2",
+        RATE_LIMITS="off",
+    )
+    env.update(extra)
+    return env
+
+
+class Serve:
+    """One `casereview serve` process, its log in a file."""
+
+    def __init__(self, folder: Path, *args: str, **env: str) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = folder / f"serve-{self.port}.log"
+        folder.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "bot.cli", "serve", "--workers", "2", *args]
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                command, env=_env(folder, PORT=str(self.port), **env), stdout=log, stderr=log,
+                start_new_session=True,
+            )  # fmt: skip
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if self.call("GET", "/healthz")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start:\n" + self.log.read_text())
+
+    def call(self, method: str, path: str, body: Any = None, timeout: float = 10) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def resident(self, timeout: float = 10) -> tuple[str, str]:
+        """A whole application; returns the session id and the reference."""
+        status, turn = self.call("POST", "/api/chat/sessions", {}, timeout)
+        assert status == 201
+        sid = turn["session_id"]
+        for text in [*ANSWERS, "yes"]:
+            status, turn = self.call("POST", f"/api/chat/sessions/{sid}/messages",
+                                     {"text": text}, timeout)  # fmt: skip
+            assert status == 200, turn
+        return sid, turn["reference"]
+
+    def children(self) -> dict[int, str]:
+        """The supervisor's children: pid to command line."""
+        found = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if int(stat[1]) == self.process.pid:
+                found[int(entry.name)] = cmdline
+        return found
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=20)
+
+
+@contextmanager
+def serving(folder: Path, *args: str, **env: str) -> Iterator[Serve]:
+    server = Serve(folder, *args, **env)
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()
+
+
+def _wait_for(check: Any, seconds: float = 20) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _worker_pid(server: Serve) -> int | None:
+    pids = [pid for pid, cmd in server.children().items() if "bot.cli worker" in cmd]
+    return pids[0] if pids else None
+
+
+def test_a_killed_delivery_worker_is_started_again_and_delivers(tmp_path: Path) -> None:
+    with serving(tmp_path) as server:
+        assert _wait_for(lambda: _worker_pid(server) is not None)
+        first = _worker_pid(server)
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        assert _wait_for(lambda: _worker_pid(server) not in (None, first)), server.log.read_text()
+        _, reference = server.resident()
+        drop = tmp_path / "maildrop"
+        assert _wait_for(lambda: len(list(drop.glob("*.eml"))) == 2)
+        assert any(reference in p.read_text() for p in drop.glob("*.eml"))
+        log = server.log.read_text()
+    assert f"delivery worker pid={first} was killed by signal 9" in log
+
+
+def test_a_killed_web_process_is_started_again(tmp_path: Path) -> None:
+    with serving(tmp_path, "--no-worker") as server:
+        web = sorted(server.children())
+        assert len(web) == 2
+        for pid in web:
+            os.kill(pid, signal.SIGKILL)
+        assert _wait_for(lambda: len(set(server.children()) - set(web)) == 2)
+        assert server.call("GET", "/healthz")[0] == 200
+
+
+def test_stalled_delivery_shows_in_readyz_healthz_and_status(tmp_path: Path) -> None:
+    env = _env(tmp_path, OUTBOX_STALL_SECONDS="1")
+    with serving(tmp_path, "--no-worker", OUTBOX_STALL_SECONDS="1") as server:
+        assert server.call("GET", "/readyz")[0] == 200
+        server.resident()
+        time.sleep(1.5)  # past the stall bound: nothing is delivering
+        status, body = server.call("GET", "/readyz")
+        assert status == 503 and body["status"] == "degraded"
+        assert body["delivery"]["counts"]["pending"] == 2
+        status, body = server.call("GET", "/healthz")
+        assert status == 200 and body["status"] == "degraded"
+        command = [sys.executable, "-m", "bot.cli", "status"]
+        report = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        assert report.returncode == 1, report.stdout + report.stderr
+        assert "2 pending" in report.stdout and "STALLED" in report.stdout
+        assert "Last delivery: never." in report.stdout
+        assert "decrypt with the current keys" in report.stdout
+        worker = [sys.executable, "-m", "bot.cli", "worker", "--once"]
+        subprocess.run(worker, env=env, check=True, capture_output=True, timeout=60)
+        report = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        assert report.returncode == 0, report.stdout
+        assert "2 sent" in report.stdout and "none waiting" in report.stdout
+        assert server.call("GET", "/readyz")[0] == 200
+
+
+def test_a_changed_secret_key_stops_the_start_and_says_what_to_do(tmp_path: Path) -> None:
+    with serving(tmp_path, "--no-worker") as server:
+        sid, _ = server.resident()
+    # The operator sets a new SECRET_KEY, with DATA_KEYS unset.
+    changed = Serve(tmp_path, "--no-worker", SECRET_KEY="second-secret")
+    try:
+        assert changed.process.wait(timeout=60) != 0
+    finally:
+        changed.stop()
+    log = changed.log.read_text()
+    assert "stored data cannot be decrypted" in log and "DATA_KEYS" in log
+    assert "Traceback" not in log
+    env = _env(tmp_path, SECRET_KEY="second-secret")
+    rekey = subprocess.run([sys.executable, "-m", "bot.cli", "rekey"], env=env,
+                           capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert rekey.returncode == 1 and "Traceback" not in rekey.stderr
+    assert "cannot be decrypted" in rekey.stderr
+    # The remedy the message gives: the old key kept after the new one, then a rekey.
+    old_key = subprocess.run([sys.executable, "-m", "bot.cli", "data-key"], env=_env(tmp_path),
+                             capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    new_key = subprocess.run([sys.executable, "-m", "bot.cli", "data-key"], env=env,
+                             capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    keys = f"{new_key},{old_key}"
+    with serving(tmp_path, "--no-worker", SECRET_KEY="second-secret", DATA_KEYS=keys) as server:
+        assert server.call("GET", f"/api/chat/sessions/{sid}")[0] == 200
+        env["DATA_KEYS"] = keys
+        subprocess.run([sys.executable, "-m", "bot.cli", "rekey"], env=env, check=True,
+                       capture_output=True, timeout=60)  # fmt: skip
+    with serving(tmp_path, "--no-worker", SECRET_KEY="second-secret") as server:
+        assert server.call("GET", f"/api/chat/sessions/{sid}")[0] == 200
+
+
+def _idle(port: int, sockets: list[socket.socket]) -> None:
+    sock = socket.create_connection(("127.0.0.1", port))
+    sockets.append(sock)  # connected, and sends nothing
+
+
+def _trickle(port: int, stop: threading.Event) -> None:
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        while not stop.wait(1.0):
+            try:
+                sock.sendall(b"X-Slow: 1\r\n")  # a header at a time, never the blank line
+            except OSError:
+                return
+
+
+def test_idle_and_slow_connections_do_not_stop_other_residents(tmp_path: Path) -> None:
+    with serving(tmp_path, "--no-worker") as server:
+        sockets: list[socket.socket] = []
+        stop = threading.Event()
+        trickles = [threading.Thread(target=_trickle, args=(server.port, stop))
+                    for _ in range(10)]  # fmt: skip
+        try:
+            for _ in range(50):
+                _idle(server.port, sockets)
+            for thread in trickles:
+                thread.start()
+            time.sleep(0.5)  # every slow socket is open before the residents arrive
+            # With sync workers (gunicorn's default) two of these sockets stopped the service
+            # and every request timed out; here each resident finishes.
+            results: list[str] = []
+
+            def resident() -> None:
+                results.append(server.resident(timeout=10)[1])
+
+            threads = [threading.Thread(target=resident) for _ in range(4)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert len(results) == 4 and all(results)
+            assert server.call("GET", "/healthz", timeout=10)[0] == 200
+        finally:
+            stop.set()
+            for sock in sockets:
+                sock.close()
+            for thread in trickles:
+                thread.join()
