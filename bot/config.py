@@ -109,7 +109,12 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SMTP_PORT": _int(env, "SMTP_PORT", 0) or None,
         "SMTP_USERNAME": env.get("SMTP_USERNAME") or None,
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
-        "SMTP_SECURITY": (env.get("SMTP_SECURITY") or "none").lower(),
+        # auto: STARTTLS whenever the server offers it (none, starttls, ssl: see integrations/smtp).
+        "SMTP_SECURITY": (env.get("SMTP_SECURITY") or "auto").lower(),
+        # A CA bundle (PEM) for a relay whose certificate a private CA signed.
+        "SMTP_CA_FILE": env.get("SMTP_CA_FILE") or None,
+        # Only with this set is a password ever sent over an unencrypted connection.
+        "SMTP_ALLOW_CLEARTEXT_LOGIN": _flag(env, "SMTP_ALLOW_CLEARTEXT_LOGIN"),
         "SMTP_TIMEOUT": _float(env, "SMTP_TIMEOUT", 20.0),
         "MAIL_FROM": env.get("MAIL_FROM") or "ASB case review <casereview@localhost>",
         # With no SMTP_HOST, email is written here as .eml files.
