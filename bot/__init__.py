@@ -10,6 +10,7 @@ from email.utils import parseaddr
 from typing import Any
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from bot import config
 from bot import crypto
@@ -42,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_NAME="casereview_session",
     )
     app.config.update(settings)
+    app.json = SafeJSONProvider(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     configure_logging(app.config["LOG_LEVEL"])
 
@@ -87,6 +89,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     limits.register(app)
     errors.register(app)
     return app
+
+
+class SafeJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, where a body nested too deeply to parse is bad JSON (400), not a crash."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """Parse JSON; RecursionError (say, 2,000 nested arrays) becomes a ValueError."""
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("the JSON is nested too deeply") from None
 
 
 def vault(settings: Mapping[str, Any]) -> crypto.Vault:

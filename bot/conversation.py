@@ -213,9 +213,17 @@ class Conversations:
         active = row["status"] == ConversationStatus.ACTIVE
         expires = row["updated_at"] + self.ttl_for(row["channel"]) if active else None
         ask = dialog.asking()
+        if row["status"] == ConversationStatus.SUBMITTED:
+            # Sent: whoever holds the id sees the reference and what happens next, not answers.
+            outcome = dialog.handle(Inbound(""), self.today(now))
+            outcome.reference = row["reference"]
+            closing = renderer_for(row["channel"], self.policy).render(outcome, dialog.model)
+            transcript = [{"from": "bot", "text": m} for m in closing.messages]
+        else:
+            transcript = json.loads(row["transcript"])
         return {
             "session_id": conversation_id,
-            "transcript": json.loads(row["transcript"]),
+            "transcript": transcript,
             "expects": ask.expects() if ask else None,
             "done": dialog.done,
             "reference": row["reference"],

@@ -268,3 +268,38 @@ def test_idle_and_slow_connections_do_not_stop_other_residents(tmp_path: Path) -
                 sock.close()
             for thread in trickles:
                 thread.join()
+
+
+def _raw(server: Serve, method: str, path: str, data: bytes) -> tuple[int, Any, Any]:
+    request = urllib.request.Request(server.url + path, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, json.loads(error.read())
+
+
+def test_deep_json_is_a_400_and_a_sent_conversation_shows_only_its_reference(
+    tmp_path: Path,
+) -> None:
+    with serving(tmp_path, "--no-worker") as server:
+        sid, reference = server.resident()
+        deep = b"[" * 5000 + b"]" * 5000
+        for path in ("/api/chat/sessions", f"/api/chat/sessions/{sid}/messages"):
+            status, headers, body = _raw(server, "POST", path, deep)
+            assert status == 400 and body["error"]["code"] == "bad_request"
+            assert headers["Cache-Control"] == "no-store"
+        status, headers, body = _raw(server, "GET", f"/api/chat/sessions/{sid}", b"")
+        assert status == 200 and headers["Cache-Control"] == "no-store"
+        assert body["done"] and body["reference"] == reference
+        said = json.dumps(body)
+        assert "Jane Smith" not in said and "High Street" not in said  # no answers
+        assert reference in said  # but the reference and what happens next
+        assert {line["from"] for line in body["transcript"]} == {"bot"}
+        status, _, _ = _raw(server, "POST", f"/api/chat/sessions/{sid}/messages",
+                            json.dumps({"text": "Jane Smith again"}).encode())  # fmt: skip
+        assert status == 200
+        assert _raw(server, "GET", f"/api/chat/sessions/{sid}", b"")[2] == body  # kept nothing
+        status, headers, _ = _raw(server, "GET", "/api/chat/sessions/nope", b"")
+        assert status == 404 and headers["Cache-Control"] == "no-store"
