@@ -1,4 +1,4 @@
-"""`casereview serve` as an operator runs it, under the faults of issue 12 (items 2, 3 and 5).
+"""`casereview serve` as an operator runs it, under the faults of issue 12 (items 2, 3, 5, 8, 9).
 
 Real processes only: the supervisor, its web processes and delivery worker, SIGKILL, sockets
 that send nothing or trickle a header, and a changed SECRET_KEY.
@@ -16,113 +16,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.helpers import conversation
-from tests.helpers import incident
-
-ANSWERS = conversation([incident("2 weeks ago", "12 days ago")])
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _env(folder: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SMTP_", "TWILIO_", "DATA_KEYS", "DATABASE_URL"))}  # fmt: skip
-    env.update(
-        SECRET_KEY="first-secret",
-        CASEREVIEW_INSTANCE=str(folder),
-        LOG_LEVEL="INFO",
-        TEAM_EMAIL="team@council.example",
-        OUTBOX_POLL_SECONDS="0.2",
-        RATE_LIMITS="off",
-    )
-    env.update(extra)
-    return env
-
-
-class Serve:
-    """One `casereview serve` process, its log in a file."""
-
-    def __init__(self, folder: Path, *args: str, **env: str) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = folder / f"serve-{self.port}.log"
-        folder.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "bot.cli", "serve", "--workers", "2", *args]
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                command, env=_env(folder, PORT=str(self.port), **env), stdout=log, stderr=log,
-                start_new_session=True,
-            )  # fmt: skip
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if self.call("GET", "/healthz")[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start:\n" + self.log.read_text())
-
-    def call(self, method: str, path: str, body: Any = None, timeout: float = 10) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, method=method)
-        request.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
-
-    def resident(self, timeout: float = 10) -> tuple[str, str]:
-        """A whole application; returns the session id and the reference."""
-        status, turn = self.call("POST", "/api/chat/sessions", {}, timeout)
-        assert status == 201
-        sid = turn["session_id"]
-        for text in [*ANSWERS, "yes"]:
-            status, turn = self.call("POST", f"/api/chat/sessions/{sid}/messages",
-                                     {"text": text}, timeout)  # fmt: skip
-            assert status == 200, turn
-        return sid, turn["reference"]
-
-    def children(self) -> dict[int, str]:
-        """The supervisor's children: pid to command line."""
-        found = {}
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except OSError:
-                continue
-            if int(stat[1]) == self.process.pid:
-                found[int(entry.name)] = cmdline
-        return found
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=20)
-
-
-@contextmanager
-def serving(folder: Path, *args: str, **env: str) -> Iterator[Serve]:
-    server = Serve(folder, *args, **env)
-    try:
-        server.wait_ready()
-        yield server
-    finally:
-        server.stop()
+from tests.serving import Serve
+from tests.serving import serve_env
+from tests.serving import serving
 
 
 def _wait_for(check: Any, seconds: float = 20) -> bool:
@@ -165,7 +64,7 @@ def test_a_killed_web_process_is_started_again(tmp_path: Path) -> None:
 
 
 def test_stalled_delivery_shows_in_readyz_healthz_and_status(tmp_path: Path) -> None:
-    env = _env(tmp_path, OUTBOX_STALL_SECONDS="1")
+    env = serve_env(tmp_path, OUTBOX_STALL_SECONDS="1")
     with serving(tmp_path, "--no-worker", OUTBOX_STALL_SECONDS="1") as server:
         assert server.call("GET", "/readyz")[0] == 200
         server.resident()
@@ -201,13 +100,13 @@ def test_a_changed_secret_key_stops_the_start_and_says_what_to_do(tmp_path: Path
     log = changed.log.read_text()
     assert "stored data cannot be decrypted" in log and "DATA_KEYS" in log
     assert "Traceback" not in log
-    env = _env(tmp_path, SECRET_KEY="second-secret")
+    env = serve_env(tmp_path, SECRET_KEY="second-secret")
     rekey = subprocess.run([sys.executable, "-m", "bot.cli", "rekey"], env=env,
                            capture_output=True, text=True, timeout=60)  # fmt: skip
     assert rekey.returncode == 1 and "Traceback" not in rekey.stderr
     assert "cannot be decrypted" in rekey.stderr
     # The remedy the message gives: the old key kept after the new one, then a rekey.
-    old_key = subprocess.run([sys.executable, "-m", "bot.cli", "data-key"], env=_env(tmp_path),
+    old_key = subprocess.run([sys.executable, "-m", "bot.cli", "data-key"], env=serve_env(tmp_path),
                              capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
     new_key = subprocess.run([sys.executable, "-m", "bot.cli", "data-key"], env=env,
                              capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
