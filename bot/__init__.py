@@ -15,6 +15,7 @@ from flask.json.provider import DefaultJSONProvider
 from bot import config
 from bot import crypto
 from bot import db
+from bot import files
 from bot import keycheck
 from bot import providers
 from bot import store
@@ -35,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     settings = config.load()
     if test_config:
         settings.update(test_config)
+    files.make_private(settings)
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,

@@ -19,6 +19,7 @@ logger = logging.getLogger("casereview")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
+    os.umask(0o077)  # every file the service makes (database, drop folder, keys) is private
     parser = argparse.ArgumentParser(prog="casereview", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="the web service and the delivery worker")

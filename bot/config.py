@@ -93,7 +93,7 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """All settings, read once, as a mapping for Flask's `app.config`."""
     env = os.environ if env is None else env
     folder = instance_path(env)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return {
         "INSTANCE_PATH": str(folder),
         "HOST": env.get("HOST", "127.0.0.1"),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -61,12 +62,28 @@ def waitress_options(settings: dict[str, Any], threads: int) -> dict[str, Any]:
     }
 
 
+class HideAddresses(logging.Filter):
+    """Waitress names the client (address and port) in its error lines: keep it out of logs."""
+
+    _ADDRESS = re.compile(
+        r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b"  # IPv4, with a port
+        r"|\[[0-9a-fA-F:.]+\](?::\d+)?|\b[0-9a-fA-F]*::[0-9a-fA-F:.]*"  # IPv6
+    )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the message with every address replaced."""
+        record.msg = self._ADDRESS.sub("[client]", record.getMessage())
+        record.args = None
+        return True
+
+
 def web_process(app: Any, sock: socket.socket, options: dict[str, Any]) -> Callable[[], None]:
     """What a forked web process runs."""
 
     def run() -> None:
         from waitress.server import create_server
 
+        logging.getLogger("waitress").addFilter(HideAddresses())
         # Connections opened before the fork belong to the supervisor, not to this process.
         app.extensions["casereview.engine"].dispose(close=False)
         server = create_server(app, sockets=[sock], **options)

@@ -202,3 +202,18 @@ def test_deep_json_is_a_400_and_a_sent_conversation_shows_only_its_reference(
         assert _raw(server, "GET", f"/api/chat/sessions/{sid}", b"")[2] == body  # kept nothing
         status, headers, _ = _raw(server, "GET", "/api/chat/sessions/nope", b"")
         assert status == 404 and headers["Cache-Control"] == "no-store"
+
+
+def test_the_database_instance_and_drop_folder_are_private(tmp_path: Path) -> None:
+    instance = tmp_path / "instance"
+    instance.mkdir(mode=0o755)
+    instance.chmod(0o755)  # as an older release (or the default umask) left it
+    with serving(instance) as server:
+        server.resident()
+        drop = instance / "maildrop"
+        assert _wait_for(lambda: len(list(drop.glob("*.eml"))) == 2)
+        paths = [instance, drop, *drop.iterdir(), *instance.glob("*.sqlite3*")]
+        assert len([p for p in paths if p.name.endswith("-wal")]) == 1
+        readable = {p.name: oct(p.stat().st_mode & 0o777) for p in paths
+                    if p.stat().st_mode & 0o077}  # fmt: skip
+    assert readable == {}
