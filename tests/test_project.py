@@ -48,7 +48,7 @@ def test_bundled_schema_matches_the_shared_contract() -> None:
 
 
 def test_no_test_module_imports_another() -> None:
-    """Shared builders live in helper modules, so one test file can change without breaking others."""
+    """Shared builders live in helper modules: one test file changes without breaking others."""
     offenders = [
         f"{path.name}: {line.strip()}"
         for path in sorted((ROOT / "tests").glob("*.py"))
