@@ -1,4 +1,4 @@
-"""The `casereview` command: serve, worker, chat, screen and migrate (contract section 6)."""
+"""The `casereview` command: serve, worker, chat, screen, migrate, purge and rekey."""
 
 from __future__ import annotations
 
