@@ -55,9 +55,8 @@ def test_every_relative_link_resolves(document: Path) -> None:
             continue
         name, _, fragment = target.partition("#")
         linked = (document.parent / name).resolve() if name else document
-        if not linked.exists():
-            broken.append(target)
-        elif fragment and linked.suffix == ".md" and fragment not in _anchors(linked):
+        missing_anchor = fragment and linked.suffix == ".md" and fragment not in _anchors(linked)
+        if not linked.exists() or missing_anchor:
             broken.append(target)
     assert broken == []
 

@@ -1,4 +1,4 @@
-"""Project-level promises: the dialog diagram in docs/ is current, layers stay apart, migrations match."""
+"""Project-level promises: the dialog diagram is current, layers stay apart, migrations match."""
 
 from __future__ import annotations
 
