@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+from bot import deliverer
+from tests.conftest import Clock
+from tests.conftest import make_app
 
 ROOT = Path(__file__).parent.parent
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -71,3 +76,32 @@ def test_readme_stays_short_enough_for_a_newcomer() -> None:
 def test_the_anchor_rule_matches_github() -> None:
     assert _anchor("Data protection (for your DPIA)") == "data-protection-for-your-dpia"
     assert _anchor("Use GOV.UK Notify instead") == "use-govuk-notify-instead"
+
+
+def test_the_readme_curl_conversation_sends_a_request_and_the_team_email_lands(
+    tmp_path: Path, database: str, clock: Clock
+) -> None:
+    # The answers exactly as the README's curl block types them, so the README cannot drift
+    # from the questions the bot asks.
+    block = next(
+        token.content
+        for token in _tokens(ROOT / "README.md")
+        if token.type == "fence" and "say()" in token.content
+    )
+    answers = [
+        shlex.split(line, comments=True)[1]
+        for line in block.splitlines()
+        if line.startswith("say ")
+    ]
+    app = make_app(tmp_path, database, clock)
+    client = app.test_client()
+    sid = client.post("/api/chat/sessions", json={}).get_json()["session_id"]
+    for answer in answers:
+        turn = client.post(f"/api/chat/sessions/{sid}/messages", json={"text": answer}).get_json()
+        assert turn.get("problem") is None, (answer, turn["messages"])
+    assert turn["done"] and turn["reference"]
+    worker = deliverer(app)
+    worker.clock = clock
+    worker.run_once()
+    assert (tmp_path / "maildrop" / f"{turn['reference']}-team-email.eml").exists()
+    assert '"$REF"-team-email.eml' in block  # what the block waits for
