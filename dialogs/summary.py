@@ -56,7 +56,7 @@ def sections(record: dict[str, Any], *, youth_offending_team: bool = False) -> l
             "Request",
             [
                 ("Reference", record["reference"]),
-                ("Received", record["submitted_at"]),
+                ("Received", _moment(record["submitted_at"])),
                 ("Channel", record["channel"]),
                 ("Policy", record["policy"]),
                 ("Acknowledge by", _date(record.get("deadlines", {}).get("acknowledge_by"))),
@@ -152,3 +152,17 @@ def plain_text(record: dict[str, Any], *, youth_offending_team: bool = False) ->
         parts.append("")
     parts.append(f"The machine-readable record is attached as {record['reference']}.json.")
     return "\n".join(parts) + "\n"
+
+
+def _moment(value: str) -> str:
+    """An ISO time in words, GOV.UK style: 2 July 2026 at 12:30am, 5pm, or midday."""
+    moment = dt.datetime.fromisoformat(value)
+    if (moment.hour, moment.minute) == (12, 0):
+        clock = "midday"
+    elif (moment.hour, moment.minute) == (0, 0):
+        clock = "midnight"
+    else:
+        hour = moment.hour % 12 or 12
+        minutes = f":{moment.minute:02d}" if moment.minute else ""
+        clock = f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+    return f"{format_date(moment.date())} at {clock}"
