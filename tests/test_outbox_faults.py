@@ -99,7 +99,7 @@ def test_a_message_that_cannot_be_built_fails_alone_within_the_bound_and_alerts(
     alert = [m for m in smtp_server.handler.messages if str(m["To"]) == "duty@fallback.example"]
     assert len(alert) == 1 and bad in str(alert[0]["Subject"])
     assert "the email to the team could not be sent" in alert[0].get_content()
-    texts = [p.read_text() for p in (tmp_path / "maildrop").glob("sms-*.txt")]
+    texts = [p.read_text() for p in (tmp_path / "maildrop").glob("*.txt")]
     assert any(bad in t and "could not be sent" in t for t in texts)
     assert all(r["status"] in {"sent", "failed"} for r in rows)  # nothing left stuck in sending
 

@@ -7,16 +7,12 @@ each) and talk to them over HTTP on loopback.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,83 +21,19 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy import select
 
-from bot import crypto
-from bot.db import make_engine
-from bot.tables import conversations
 from bot.tables import outbox
 from bot.tables import requests
 from tests.conftest import SmtpServer
 from tests.conftest import empty_postgres
 from tests.helpers import conversation
 from tests.helpers import incident
+from tests.processes import Server
+from tests.processes import service_env
+from tests.processes import stored_transcript
 
 ANSWERS = conversation(
     [incident("2 weeks ago", "12 days ago"), incident("1 week ago", "6 days ago")]
 )
-
-
-SECRET_KEY = "servers-test"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _env(database: str, folder: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "TWILIO_"))}
-    env.update(
-        DATABASE_URL=database,
-        SECRET_KEY=SECRET_KEY,
-        CASEREVIEW_INSTANCE=str(folder),
-        LOG_LEVEL="WARNING",
-        TEAM_EMAIL="team@council.example",
-        OUTBOX_POLL_SECONDS="0.2",
-        RATE_LIMITS="off",  # these residents all come from 127.0.0.1, fast
-        **extra,
-    )
-    return env
-
-
-class Server:
-    """One `casereview serve --no-worker` process (gunicorn, 2 sync workers)."""
-
-    def __init__(self, database: str, folder: Path) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = _env(database, folder, PORT=str(self.port), HOST="127.0.0.1")
-        command = [sys.executable, "-m", "bot.cli", "serve", "--no-worker", "--workers", "2"]
-        # A session of its own, so a test can kill the server's whole process group.
-        self.process = subprocess.Popen(
-            command,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if self.call("GET", "/healthz")[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
-
-    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, method=method)
-        request.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(request, timeout=20) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -153,17 +85,6 @@ def run_resident(servers: list[Server], answers: list[str], retry_unavailable: b
     return str(session)
 
 
-def stored_transcript(database: str, session: str) -> list[str]:
-    """What the resident said, as stored (a sent conversation's API shows only its reference)."""
-    engine = make_engine(database)
-    crypto.attach(engine, crypto.Vault([crypto.derived_key(SECRET_KEY)]))
-    with engine.connect() as conn:
-        query = select(conversations.c.transcript).where(conversations.c.id == session)
-        transcript = json.loads(conn.execute(query).scalar_one())
-    engine.dispose()
-    return [line["text"] for line in transcript if line["from"] == "resident"]
-
-
 def check_transcript(database: str, session: str, answers: list[str]) -> None:
     """Every answer stored once, in the order given: nothing lost, repeated or reordered."""
     assert stored_transcript(database, session) == [*answers, "yes"]
@@ -201,7 +122,7 @@ def test_several_workers_deliver_each_message_exactly_once(
 ) -> None:
     for _ in range(12):
         run_resident(servers, ANSWERS)
-    env = _env(backend, tmp_path, SMTP_HOST=smtp_server.host,
+    env = service_env(backend, tmp_path, SMTP_HOST=smtp_server.host,
                SMTP_PORT=str(smtp_server.port))  # fmt: skip
     command = [sys.executable, "-m", "bot.cli", "worker"]
     workers = [subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL) for _ in range(3)]
