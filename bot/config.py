@@ -170,6 +170,9 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "REDIS_URL": env.get("REDIS_URL") or None,
         # How many proxies in front of the service set X-Forwarded-For (0: none, trust none).
         "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
+        # Each web process keeps up to this many connections open; one silent this long closes.
+        "WEB_CONNECTION_LIMIT": _int(env, "WEB_CONNECTION_LIMIT", 1000),
+        "WEB_CHANNEL_TIMEOUT": _int(env, "WEB_CHANNEL_TIMEOUT", 30),
         # Largest request body accepted (bytes); bigger gets 413.
         "MAX_CONTENT_LENGTH": _int(env, "MAX_BODY_BYTES", 64 * 1024),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),

@@ -49,9 +49,9 @@ def waitress_options(settings: dict[str, Any], threads: int) -> dict[str, Any]:
     return {
         "threads": threads,
         # Connections beyond this wait in the listen backlog; each idle one is only a socket.
-        "connection_limit": settings.get("WEB_CONNECTION_LIMIT", 1000),
+        "connection_limit": settings["WEB_CONNECTION_LIMIT"],
         # A connection with nothing sent or received for this long is closed.
-        "channel_timeout": settings.get("WEB_CHANNEL_TIMEOUT", 30),
+        "channel_timeout": settings["WEB_CHANNEL_TIMEOUT"],
         "cleanup_interval": 5,
         "asyncore_use_poll": True,  # select() cannot watch more than 1,024 sockets
         "max_request_body_size": settings["MAX_CONTENT_LENGTH"],
