@@ -294,8 +294,8 @@ class Deliverer:
             return  # an alert that fails is in the log and in `casereview status`, no further
         now = self.clock()
         for channel, recipient in self.alert_routes:
-            if channel == row["channel"] and row.get("recipient") in (None, recipient):
-                continue  # that route has just failed (or, unreadable, may have)
+            if channel == row["channel"] and row.get("recipient") == recipient:
+                continue  # that route has just failed (unknown, as for an unreadable row: try)
             store.enqueue(
                 conn,
                 request_id=row["request_id"],

@@ -147,3 +147,28 @@ def test_a_lone_surrogate_in_an_answer_is_normalised_and_the_email_delivered(
     assert _worker(smtp_app, clock).run_once() == {"sent": 3, "retry": 0, "failed": 0}
     team = next(m for m in smtp_server.handler.messages if "team@" in str(m["To"]))
     assert "Jane \ufffd Smith" in team.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_rows_under_an_old_key_fail_alone_and_new_requests_still_go(
+    tmp_path: Path, database: str, clock: Clock, smtp_server: SmtpServer
+) -> None:
+    from cryptography.fernet import Fernet
+
+    settings = {"SMTP_HOST": smtp_server.host, "SMTP_PORT": smtp_server.port,
+                "OUTBOX_MAX_ATTEMPTS": 2, "ALERT_EMAIL": "duty@fallback.example"}  # fmt: skip
+    old = make_app(tmp_path / "old", database, clock, DATA_KEYS=[Fernet.generate_key().decode()],
+                   **settings)  # fmt: skip
+    before = _submit(old.test_client())
+    # The keys were replaced without keeping the old one (the start-up check was overridden).
+    new = make_app(tmp_path / "new", database, clock, DATA_KEYS=[Fernet.generate_key().decode()],
+                   CHECK_DATA_KEYS=False, **settings)  # fmt: skip
+    after = _submit(new.test_client())
+    worker = _worker(new, clock)
+    for _ in range(4):
+        worker.run_once()
+        clock.advance(hours=2)
+    subjects = [str(m["Subject"]) for m in smtp_server.handler.messages]
+    assert any(after in s and "Not delivered" not in s for s in subjects)  # not held behind
+    assert any(before in s and "Not delivered" in s for s in subjects)  # the old one alerted
+    failed = [r for r in _rows(new) if r["status"] == "failed"]
+    assert len(failed) == 2 and all("InvalidToken" in r["last_error"] for r in failed)
