@@ -21,6 +21,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,6 +63,28 @@ def waitress_options(settings: dict[str, Any], threads: int) -> dict[str, Any]:
     }
 
 
+DRAIN_SECONDS = 8.0
+"""How long a stopping web process waits for requests in flight (the supervisor waits 10 s)."""
+
+
+def _drain(server: Any) -> None:
+    """Exit the process once no request is queued, running or waiting to be sent."""
+    deadline = time.monotonic() + DRAIN_SECONDS
+    dispatcher = server.task_dispatcher
+    while time.monotonic() < deadline:
+        channels = [c for c in list(server._map.values()) if c is not server]
+        # A request being read, waiting or running, a response not yet sent, or a connection
+        # just taken on whose request has not arrived yet (an idle keep-alive one can go).
+        now = time.time()
+        busy = any(getattr(c, "request", None) or getattr(c, "requests", None)
+                   or getattr(c, "total_outbufs_len", 0)
+                   or now - getattr(c, "last_activity", 0) < 1.0 for c in channels)  # fmt: skip
+        if not busy and not dispatcher.queue and dispatcher.active_count == 0:
+            break
+        time.sleep(0.02)
+    os._exit(0)
+
+
 class HideAddresses(logging.Filter):
     """Waitress names the client (address and port) in its error lines: keep it out of logs."""
 
@@ -89,8 +112,10 @@ def web_process(app: Any, sock: socket.socket, options: dict[str, Any]) -> Calla
         server = create_server(app, sockets=[sock], **options)
 
         def stop(*_: Any) -> None:
+            # Stop accepting (the socket stays open in the other processes), then leave once
+            # every request that has arrived is answered and sent, or after DRAIN_SECONDS.
             server.close()
-            raise SystemExit(0)
+            threading.Thread(target=_drain, args=(server,), daemon=True).start()
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor decides

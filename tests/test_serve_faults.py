@@ -217,3 +217,32 @@ def test_the_database_instance_and_drop_folder_are_private(tmp_path: Path) -> No
         readable = {p.name: oct(p.stat().st_mode & 0o777) for p in paths
                     if p.stat().st_mode & 0o077}  # fmt: skip
     assert readable == {}
+
+
+def test_a_web_process_told_to_stop_finishes_what_it_took_on(tmp_path: Path) -> None:
+    with serving(tmp_path, "--no-worker") as server:
+        failures: list[BaseException] = []
+        answered: list[int] = []
+        stop = threading.Event()
+
+        def resident() -> None:
+            while not stop.is_set():
+                try:
+                    server.resident(timeout=20)
+                    answered.append(1)
+                except BaseException as exc:
+                    failures.append(exc)
+                    return
+
+        threads = [threading.Thread(target=resident) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for _ in range(3):  # a deploy: each web process in turn told to stop, and replaced
+            time.sleep(0.5)
+            for pid in list(server.children()):
+                os.kill(pid, signal.SIGTERM)
+                time.sleep(0.5)
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert failures == [] and answered
