@@ -11,7 +11,7 @@ DEV_LOCK := requirements/dev.txt
 POSTGRES_LOCK := requirements/postgres.txt
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
-PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile
 LOCK_VENV := build/lock-venv
 PIP_TOOLS := pip-tools==7.6.2
 COMPILE := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
@@ -22,6 +22,8 @@ COMPILE := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# --no-compile: Python writes bytecode for what it imports on first use, instead of pip
+# compiling every module of every package up front (most of twilio is never imported).
 # The project itself goes in editable, without its dependencies (those came from the lock) and
 # without build isolation (setuptools came from the lock too).
 $(RUNTIME): $(RUNTIME_LOCK) pyproject.toml | $(BIN)/python
