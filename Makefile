@@ -80,10 +80,12 @@ lock:
 ## The default run takes a few minutes; `make bench-long` measures for longer, with more residents.
 bench: $(DEV)
 	$(BIN)/python bench/conversation.py
+	cd bench && ../$(BIN)/python pipeline.py
 	$(BIN)/python bench/load.py
 
 bench-long: $(DEV)
 	BENCH=long $(BIN)/python bench/conversation.py
+	cd bench && BENCH=long ../$(BIN)/python pipeline.py
 	BENCH=long $(BIN)/python bench/load.py
 
 ## Regenerate what docs/ shows, on purpose: the dialog diagram, the screenshots (fixed date and
