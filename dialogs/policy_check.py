@@ -79,8 +79,8 @@ def statutory_warnings(policy: Policy) -> list[str]:
     for condition in extra:
         warnings.append(
             f"Extra condition, {condition}: the Act adds no conditions to three qualifying "
-            "complaints, and the Ombudsman has found such a condition unlawful. The screening "
-            "says when the Act's own threshold is met, whatever this condition says."
+            "complaints (in 2026 the Ombudsman found one council's extra condition unlawful). "
+            "The screening says when the Act's own threshold is met, whatever this says."
         )
     return warnings
 
@@ -121,9 +121,13 @@ def describe(policy: Policy) -> list[str]:
     if policy.community is not None:
         lines.append(_community_line(policy, policy.community))
     if policy.last_report_within:
-        lines.append(f"Condition: the last report was made in the {policy.last_report_within}.")
+        lines.append(
+            f"Condition: the last report in the {policy.last_report_within} before the request."
+        )
     if policy.last_incident_within:
-        lines.append(f"Condition: the last incident happened in the {policy.last_incident_within}.")
+        lines.append(
+            f"Condition: the last incident in the {policy.last_incident_within} before the request."
+        )
     lines += [f"Staff check: {check}." for check in policy.staff_checks]
     lines.append(f"Acknowledge within {policy.acknowledge}.")
     lines += [f"Timescale, {k.replace('_', ' ')}: {v}." for k, v in policy.timescales.items()]
@@ -132,7 +136,7 @@ def describe(policy: Policy) -> list[str]:
 
 
 def _key_date(window: Window) -> str:
-    return "report" if window.counts_from == "report" else "date"
+    return "report date" if window.counts_from == "report" else "incident date"
 
 
 def _route_line(policy: Policy, route: Route) -> str:
