@@ -41,7 +41,8 @@ class PolicyError(ValueError):
 
     def __init__(self, source: str, key: str | None, reason: str) -> None:
         self.source, self.key, self.reason = source, key, reason
-        super().__init__(f"{source}: {key}: {reason}" if key else f"{source}: {reason}")
+        where = ": ".join(part for part in (source, key) if part)
+        super().__init__(f"{where}: {reason}" if where else reason)
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ def load_policy(name_or_path: str) -> Policy:
     if not path.is_file():
         names = ", ".join(bundled_names())
         raise PolicyError(
-            name_or_path,
+            "",
             None,
             f"no policy called {name_or_path!r}: use one of {names}, or a file path",
         )

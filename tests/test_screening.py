@@ -213,7 +213,7 @@ def test_bad_policy_files_are_refused_clearly(data: dict[str, Any], message: str
 
 
 def test_unknown_policy_name_lists_the_bundled_ones() -> None:
-    with pytest.raises(PolicyError, match="default, merseyside"):
+    with pytest.raises(PolicyError, match="bromley, default, herefordshire"):
         load_policy("atlantis")
 
 
