@@ -45,3 +45,22 @@ def test_bundled_schema_matches_the_shared_contract() -> None:
     bundled = ROOT / "dialogs" / "schema" / "intake-record.schema.json"
     if shared.exists():  # beside the clone in CI and on developers' machines
         assert json.loads(bundled.read_text()) == json.loads(shared.read_text())
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared builders live in helper modules: one test file changes without breaking others."""
+    offenders = [
+        f"{path.name}: {line.strip()}"
+        for path in sorted((ROOT / "tests").glob("*.py"))
+        for line in path.read_text().splitlines()
+        if line.lstrip().startswith(("from tests.test_", "import tests.test_"))
+    ]
+    assert offenders == []
+
+
+def test_the_core_has_no_channel_checks() -> None:
+    """The questionnaire, the path and the turn engine never ask which channel they serve."""
+    for name in ("engine.py", "journey.py", "questionnaire.py", "turn.py", "model.py"):
+        text = (ROOT / "dialogs" / name).read_text()
+        for word in ("sms", "channel", "web"):
+            assert f"self.{word}" not in text and f"{word}=" not in text, (name, word)
