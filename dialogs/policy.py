@@ -55,6 +55,8 @@ class Window:
     def __str__(self) -> str:
         if self.counts_from == "first_incident":
             return f"the {self.period} from the first incident"
+        if self.counts_from == "incident":
+            return f"the {self.period} before the request, by the date it happened"
         return f"the {self.period} before the request"
 
 

@@ -87,8 +87,11 @@ def screen(record: dict[str, Any], policy: Policy, as_of: dt.date) -> dict[str, 
         if route is None:
             continue
         status, reason = _route_status(route, incidents, policy, as_of, duplicates)
+        if status == YES and route.staff_checks:  # a count alone cannot meet this route
+            status = MAYBE
+            reason = reason.replace(" met: ", " met on the count, if staff confirm it: ", 1)
+            reason += " Staff need to check: " + "; ".join(route.staff_checks) + "."
         reasons.append(reason)
-        status = _route_checks(status, route.staff_checks, route.name, reasons)
         (met if status == YES else possible if status == MAYBE else []).append(route.name)
     if policy.community is not None:
         status, claim = _community(record, policy.community, incidents, policy, as_of)
@@ -104,7 +107,7 @@ def screen(record: dict[str, Any], policy: Policy, as_of: dt.date) -> dict[str, 
     impact = record.get("impact")
     described = isinstance(impact, str) and bool(impact.strip())
     vulnerability = policy.vulnerability_review and outcome != "meets_threshold" and described
-    reasons.append(_summary(outcome, vulnerability))
+    reasons.append(_summary(outcome, vulnerability, act_met=statutory is not None))
     return {
         "outcome": outcome,
         "routes_met": met,
@@ -398,14 +401,6 @@ def _count(number: int) -> str:
     return "counts" if number == 1 else "count"
 
 
-def _route_checks(status: str, checks: tuple[str, ...], name: str, reasons: list[str]) -> str:
-    """A route with conditions only staff can check is at best possible."""
-    if checks and status == YES:
-        reasons.append(f"Staff need to check, for the {name} route: " + "; ".join(checks) + ".")
-        return MAYBE
-    return status
-
-
 def _community(
     record: dict[str, Any],
     route: CommunityRoute,
@@ -494,7 +489,7 @@ def _statutory(incidents: list[Incident], policy: Policy, as_of: dt.date) -> str
     )
 
 
-def _summary(outcome: str, vulnerability: bool) -> str:
+def _summary(outcome: str, vulnerability: bool, *, act_met: bool = False) -> str:
     if outcome == "meets_threshold":
         return "The threshold is met from what the resident told us."
     text = (
@@ -502,6 +497,13 @@ def _summary(outcome: str, vulnerability: bool) -> str:
         if outcome == "needs_staff_check"
         else "The threshold is not met from what the resident told us."
     )
+    if act_met:
+        text = (
+            "Staff need to check the local points above, but the Act's own threshold is met."
+            if outcome == "needs_staff_check"
+            else "The local threshold is not met from what the resident told us, but the "
+            "Act's own threshold is (see above)."
+        )
     text += (
         " Agencies should still consider how persistent the behaviour is, the harm it causes "
         "and how well agencies have responded."
