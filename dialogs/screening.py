@@ -70,11 +70,24 @@ class Rules:
     window: Window
 
 
+class _Judged:
+    """One request's incidents judged under each set of rules, each set worked out once."""
+
+    def __init__(self, incidents: list[Incident], as_of: dt.date) -> None:
+        self.incidents, self.as_of = incidents, as_of
+        self._done: dict[Rules, list[Judgement]] = {}
+
+    def __call__(self, rules: Rules) -> list[Judgement]:
+        if rules not in self._done:
+            self._done[rules] = judge_all(self.incidents, rules, self.as_of)
+        return self._done[rules]
+
+
 def screen(record: dict[str, Any], policy: Policy, as_of: dt.date) -> dict[str, Any]:
     """Return the record's `screening` block, as of the day the request is made."""
     incidents = read_incidents(record)
-    general = _rules(policy, policy.window)
-    judgements = judge_all(incidents, general, as_of)
+    judge_under = _Judged(incidents, as_of)
+    judgements = judge_under(_rules(policy, policy.window))
     reasons = [j.reason for j in judgements]
     duplicates = duplicate_groups(incidents)
     reasons += [_duplicate_warning(group) for group in duplicates]
@@ -86,7 +99,7 @@ def screen(record: dict[str, Any], policy: Policy, as_of: dt.date) -> dict[str, 
     for route in routes:
         if route is None:
             continue
-        status, reason = _route_status(route, incidents, policy, as_of, duplicates)
+        status, reason = _route_status(route, judge_under, policy, duplicates)
         if status == YES and route.staff_checks:  # a count alone cannot meet this route
             status = MAYBE
             reason = reason.replace(" met: ", " met on the count, if staff confirm it: ", 1)
@@ -94,13 +107,13 @@ def screen(record: dict[str, Any], policy: Policy, as_of: dt.date) -> dict[str, 
         reasons.append(reason)
         (met if status == YES else possible if status == MAYBE else []).append(route.name)
     if policy.community is not None:
-        status, claim = _community(record, policy.community, incidents, policy, as_of)
+        status, claim = _community(record, policy.community, judge_under, policy)
         if claim:
             reasons.append(claim)
         if status == MAYBE:
             possible.append("community")
     met, possible = _apply_conditions(met, possible, incidents, policy, as_of, reasons)
-    statutory = _statutory(incidents, policy, as_of)
+    statutory = _statutory(judge_under, policy, duplicates)
     if statutory:
         reasons.append(statutory)
     outcome = "meets_threshold" if met else "needs_staff_check" if possible else "below_threshold"
@@ -344,14 +357,11 @@ def _distinct(judged: list[tuple[Incident, Judgement]], duplicates: list[list[In
 
 
 def _route_status(
-    route: Route,
-    incidents: list[Incident],
-    policy: Policy,
-    as_of: dt.date,
-    duplicates: list[list[Incident]],
+    route: Route, judge_under: _Judged, policy: Policy, duplicates: list[list[Incident]]
 ) -> tuple[str, str]:
     window = policy.route_window(route)
-    judged = list(zip(incidents, judge_all(incidents, _rules(policy, window), as_of), strict=True))
+    verdicts = judge_under(_rules(policy, window))
+    judged = list(zip(judge_under.incidents, verdicts, strict=True))
     hate_route = route.name == "hate"
     label = "Individual route" if not hate_route else "Hate route"
     raw = sum(j.status == YES for _, j in judged)
@@ -404,9 +414,8 @@ def _count(number: int) -> str:
 def _community(
     record: dict[str, Any],
     route: CommunityRoute,
-    incidents: list[Incident],
+    judge_under: _Judged,
     policy: Policy,
-    as_of: dt.date,
 ) -> tuple[str, str | None]:
     """The bot cannot verify other people's reports, so this route is at best possible."""
     others = record.get("other_reporters")
@@ -428,8 +437,7 @@ def _community(
         )
     else:
         window = policy.route_window(route)
-        judged = judge_all(incidents, _rules(policy, window), as_of)
-        own = sum(j.status == YES for j in judged)
+        own = sum(j.status == YES for j in judge_under(_rules(policy, window)))
         reason = (
             f"Community route possible: {says} complained; it needs {route.min_incidents} "
             f"incidents in {window}, reported by more than one person. The resident's own "
@@ -472,12 +480,14 @@ def _apply_conditions(
     return met, possible
 
 
-def _statutory(incidents: list[Incident], policy: Policy, as_of: dt.date) -> str | None:
+def _statutory(
+    judge_under: _Judged, policy: Policy, duplicates: list[list[Incident]]
+) -> str | None:
     """Say so when the Act's own definition is met, whatever local conditions add."""
     need = min(ACT_MOST, policy.individual.min_incidents if policy.individual else ACT_MOST)
     rules = Rules(ACT_AGENCIES, ACT_REPORT_WITHIN, ACT_WINDOW)
-    judged = list(zip(incidents, judge_all(incidents, rules, as_of), strict=True))
-    count = _distinct(judged, duplicate_groups(incidents))
+    judged = list(zip(judge_under.incidents, judge_under(rules), strict=True))
+    count = _distinct(judged, duplicates)
     if count < need:
         return None
     return (
