@@ -449,3 +449,15 @@ def test_screen_command_with_a_bundled_policy_reads_both_record_versions(
     printed = json.loads(capsys.readouterr().out)
     assert printed["routes_possible"] == ["hate"]
     assert printed["outcome"] == CHECK
+
+
+def test_screen_command_with_a_working_day_lookback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = tmp_path / "working.toml"
+    policy.write_text(GOOD + '[qualifying]\nlookback = "20 working days"\n')
+    record = tmp_path / "record.json"
+    record.write_text(json.dumps(rec(RECENT, RECENT, RECENT)))
+    args = ["screen", str(record), "--policy", str(policy), "--as-of", "2026-11-22"]
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["outcome"] == MEETS
