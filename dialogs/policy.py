@@ -298,8 +298,9 @@ class _Reader:
         if self._lookup(data, path) is None:
             return None
         table = self.table(data, path)
-        need = self.whole(table, "min_incidents", path, 1)
-        assert need is not None
+        need = self.whole(table, "min_incidents", path, None)
+        if need is None:  # no silent default: a route of 1 is a very different threshold
+            raise self.fail(f"{path}.min_incidents", "is required")
         hate_need = 0
         if name == "hate":
             hate_need = self.whole(table, "min_hate_incidents", path, need) or need

@@ -339,6 +339,7 @@ min_incidents = 3
         ('[qualifying]\nreport_withn = "1 month"\n', "qualifying.report_withn",
          "unknown key (did you mean 'report_within'?)"),
         ('[routes.hate]\nmin_incident = 2\n', "routes.hate.min_incident", "unknown key"),
+        ('[routes.hate]\nlookback = "3 months"\n', "routes.hate.min_incidents", "is required"),
         ('counted_agencys = ["police"]\n', "counted_agencys", "unknown key"),
         ('[timescales]\nappeel = "21 days"\n', "timescales.appeel", "did you mean 'appeal'"),
         ('[routes.hate]\nmin_incidents = 0\n', "routes.hate.min_incidents", "at least 1"),
