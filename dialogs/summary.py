@@ -57,12 +57,6 @@ def _date(value: str | None) -> str:
     return format_date(dt.date.fromisoformat(value)) if value else "Not known"
 
 
-def _received(value: str) -> str:
-    """A submission timestamp in words: 22 November 2026 at 14:05 (UTC)."""
-    moment = dt.datetime.fromisoformat(value)
-    return f"{format_date(moment.date())} at {moment:%H:%M} ({moment.tzname() or 'UTC'})"
-
-
 def _phone(value: str | None) -> str:
     if not value:
         return "Not given"
@@ -188,7 +182,7 @@ def sections(record: dict[str, Any], *, youth_offending_team: bool = False) -> l
             "Request",
             [
                 ("Reference", record["reference"]),
-                ("Received", _received(record["submitted_at"])),
+                ("Received", _moment(record["submitted_at"])),
                 ("Channel", "Text message" if record["channel"] == "sms" else "Website"),
                 ("Council", _or_none(council.get("name"))),
                 ("Policy", record["policy"]),
@@ -287,3 +281,17 @@ def plain_text(record: dict[str, Any], *, youth_offending_team: bool = False) ->
         parts.append("")
     parts.append(f"The machine-readable record is attached as {record['reference']}.json.")
     return "\n".join(parts) + "\n"
+
+
+def _moment(value: str) -> str:
+    """An ISO time in words, GOV.UK style: 2 July 2026 at 12:30am, 5pm, or midday."""
+    moment = dt.datetime.fromisoformat(value)
+    if (moment.hour, moment.minute) == (12, 0):
+        clock = "midday"
+    elif (moment.hour, moment.minute) == (0, 0):
+        clock = "midnight"
+    else:
+        hour = moment.hour % 12 or 12
+        minutes = f":{moment.minute:02d}" if moment.minute else ""
+        clock = f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+    return f"{format_date(moment.date())} at {clock}"

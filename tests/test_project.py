@@ -1,4 +1,4 @@
-"""Project-level promises: the README diagram is current, layers stay apart, migrations match."""
+"""Project-level promises: the dialog diagram is current, layers stay apart, migrations match."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from dialogs.diagram import embed
 ROOT = Path(__file__).parent.parent
 
 
-def test_readme_diagram_matches_the_state_machine() -> None:
-    readme = (ROOT / "README.md").read_text()
-    assert embed(readme) == readme, "run: python -m dialogs.diagram --write"
+def test_dialog_diagram_matches_the_state_machine() -> None:
+    doc = (ROOT / "docs" / "dialog.md").read_text()
+    assert embed(doc) == doc, "run: python -m dialogs.diagram --write"
 
 
 def test_dialogs_and_integrations_import_no_web_or_database_code() -> None:

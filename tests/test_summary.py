@@ -83,7 +83,7 @@ def test_dates_are_in_words_and_phones_in_uk_format(default_policy: Policy) -> N
     model.incidents[0] = an_incident("2026-03-14", "2026-03-15")
     record = submitted_record(default_policy, model)
     text, _ = _email(record, default_policy)
-    assert "Received: 22 November 2026 at 14:05 (UTC)" in text
+    assert "Received: 22 November 2026 at 2:05pm" in text
     assert "Happened on: 14 March 2026" in text
     assert "Phone: 07123 456789" in text
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text), "no ISO dates in the summary"
