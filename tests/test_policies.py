@@ -4,11 +4,15 @@ statute (s.104) in the reasons and in `casereview policy check`; records of vers
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from bot.cli import main
 from dialogs.policy import Policy
@@ -462,3 +466,40 @@ def test_screen_command_with_a_working_day_lookback(
     args = ["screen", str(record), "--policy", str(policy), "--as-of", "2026-11-22"]
     assert main(args) == 0
     assert json.loads(capsys.readouterr().out)["outcome"] == MEETS
+
+
+DAYS = st.one_of(st.none(), st.dates(dt.date(2026, 1, 1), AS_OF))
+AGENCIES = st.lists(st.sampled_from(["council", "police", "housing_provider", "health", "other"]),
+                    min_size=1, max_size=3, unique=True)  # fmt: skip
+INCIDENT = st.builds(
+    lambda occurred, reported, to, hate, what: {
+        "occurred_on": occurred and occurred.isoformat(),
+        "reported_on": reported and max(reported, occurred or reported).isoformat(),
+        "reported_to": to,
+        "hate_motivated": hate,
+        "description": what,
+    },
+    DAYS, DAYS, AGENCIES, st.booleans(), st.sampled_from(["noise", "shouting", "graffiti"]),
+)  # fmt: skip
+
+
+_bundled = functools.cache(load_policy)
+
+
+@settings(max_examples=150, deadline=None)
+@given(incidents=st.lists(INCIDENT, min_size=1, max_size=6),
+       others=st.one_of(st.none(), st.integers(0, 8)))  # fmt: skip
+def test_screening_invariants_under_every_bundled_policy(
+    incidents: list[dict[str, Any]], others: int | None
+) -> None:
+    record = {"schema_version": "2", "incidents": incidents, "other_reporters": others,
+              "hate_motivated": any(i["hate_motivated"] for i in incidents)}  # fmt: skip
+    for name in bundled_names():
+        result = screen(record, _bundled(name), AS_OF)
+        met, possible = result["routes_met"], result["routes_possible"]
+        assert not set(met) & set(possible)
+        assert "community" not in met  # the bot cannot see other people's reports
+        expected = MEETS if met else CHECK if possible else BELOW
+        assert result["outcome"] == expected
+        assert 0 <= result["qualifying_incidents"] <= len(incidents)
+        assert all(isinstance(r, str) and r for r in result["reasons"])
