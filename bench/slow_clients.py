@@ -5,7 +5,7 @@ and, for comparison, gunicorn's sync and gthread workers, each with 2 processes:
 nothing else connected, then while `--idle` sockets send nothing and `--slow` sockets send one
 header line every two seconds. A request with no answer in `--timeout` seconds is an error.
 
-    .venv/bin/python bench/slow_clients.py   # prints a table, writes bench/slow-results.md
+    .venv/bin/python bench/slow_clients.py   # prints a table, writes build/bench/slow_clients.md
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,8 +26,8 @@ from load import TURNS
 from load import Stats
 from load import free_port
 from load import http
-from load import pct
 from load import serve
+from report import OUT
 
 
 async def resident(port: int, stats: Stats, start: float, end: float, timeout: float) -> None:
@@ -80,6 +81,11 @@ async def hold(port: int, idle: int, slow: int, stop: asyncio.Event) -> None:
         task.cancel()
     for writer in writers:
         writer.close()
+
+
+def pct(values: list[float], p: int) -> float:
+    """The p-th percentile (nan with fewer than two timings: this table says how many failed)."""
+    return statistics.quantiles(values, n=100)[p - 1] if len(values) > 1 else float("nan")
 
 
 def run(port: int, residents: int, seconds: float, idle: int, slow: int,
@@ -164,7 +170,8 @@ def main() -> None:
         shutil.rmtree(folder, ignore_errors=True)
     table = "| run | result |\n|---|---|\n" + "\n".join(f"| {a} | {b} |" for a, b in rows)
     print(table)  # noqa: T201
-    Path(__file__).with_name("slow-results.md").write_text(
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "slow_clients.md").write_text(
         f"Measured by bench/slow_clients.py, {time.strftime('%Y-%m-%d')}, SQLite, "
         f"{os.cpu_count()} cores, request timeout {args.timeout:g} s:\n\n{table}\n"
     )

@@ -1,4 +1,4 @@
-"""The `casereview` command: serve, worker, chat, screen, migrate, purge and rekey."""
+"""The `casereview` command: serve, worker, chat, screen, policy check, migrate, purge and rekey."""
 
 from __future__ import annotations
 
@@ -20,7 +20,13 @@ logger = logging.getLogger("casereview")
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     os.umask(0o077)  # every file the service makes (database, drop folder, keys) is private
-    parser = argparse.ArgumentParser(prog="casereview", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="casereview",
+        description=__doc__,
+        epilog="Every setting comes from the environment and has a working default (SQLite in "
+        "./instance, email and texts written to instance/maildrop); README.md lists them. "
+        "Installed by `make run` as .venv/bin/casereview.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="the web service and the delivery worker")
     serve.add_argument("--no-worker", action="store_true", help="do not run the delivery worker")
@@ -28,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                        help="web processes (WEB_CONCURRENCY, default 2)")  # fmt: skip
     serve.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", 4)),
                        help="request threads per web process (WEB_THREADS, default 4)")  # fmt: skip
-    worker = commands.add_parser("worker", help="deliver queued email only")
+    worker = commands.add_parser("worker", help="deliver queued email and texts only")
     worker.add_argument("--once", action="store_true", help="deliver what is due, then stop")
     chat = commands.add_parser("chat", help="talk to the bot in the terminal")
     chat.add_argument("--sms", action="store_true", help="as a text message would read")
@@ -41,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     screen.add_argument("file", help="an intake record (JSON)")
     screen.add_argument("--policy", default=None, help="a bundled policy name or a file path")
     screen.add_argument("--as-of", default=None, help="the request date, YYYY-MM-DD")
+    policy = commands.add_parser("policy", help="work with policy files")
+    policy_commands = policy.add_subparsers(dest="policy_command", required=True)
+    check = policy_commands.add_parser("check", help="validate and explain a policy")
+    check.add_argument("policy", metavar="FILE|NAME", help="a policy file or a bundled name")
     args = parser.parse_args(argv)
     handlers = {
         "serve": _serve,
@@ -52,6 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "screen": _screen,
         "status": _status,
         "data-key": _data_key,
+        "policy": _policy_check,
     }
     return handlers[args.command](args)
 
@@ -90,6 +101,26 @@ def _screen(args: argparse.Namespace) -> int:
     except ScreeningInputError as exc:
         return fail(f"{args.file}: {exc}")
     print(json.dumps(result, indent=2))
+    return 0
+
+
+def _policy_check(args: argparse.Namespace) -> int:
+    """Explain a policy and print its statutory warnings; exit 2 when it does not load."""
+    from dialogs.policy import PolicyError
+    from dialogs.policy import load_policy
+    from dialogs.policy_check import describe
+    from dialogs.policy_check import statutory_warnings
+
+    try:
+        policy = load_policy(args.policy)
+    except PolicyError as exc:
+        print(f"casereview policy check: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(describe(policy)))
+    warnings = statutory_warnings(policy)
+    for warning in warnings:
+        print(f"Warning: {warning}")
+    print(f"The policy loads, with {len(warnings)} warning(s).")
     return 0
 
 
