@@ -212,6 +212,8 @@ def _serve(args: argparse.Namespace) -> int:
     app.extensions["casereview.engine"].dispose()
     sock = serve.listen(settings["HOST"], settings["PORT"])
     options = serve.waitress_options(app.config, args.threads)
+    # Per process (the limit is inherited): as many connections as open files allow.
+    options["connection_limit"] = serve.raise_file_limit(options["connection_limit"])
     run = serve.web_process(app, sock, options)
     children = [serve.Child(f"web process {n + 1}", serve.fork(run)) for n in range(args.workers)]
     if not args.no_worker:

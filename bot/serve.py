@@ -17,6 +17,7 @@ import contextlib
 import logging
 import os
 import re
+import resource
 import signal
 import socket
 import subprocess
@@ -32,6 +33,25 @@ logger = logging.getLogger("casereview.serve")
 QUICK_DEATH = 5.0
 """A child that dies sooner than this after starting is restarted after a growing pause."""
 MAX_PAUSE = 30.0
+
+
+def raise_file_limit(connections: int) -> int:
+    """Let each process hold the connections it is allowed (the soft limit on open files is
+    often 1,024); returns how many it can hold, fewer if the hard limit is lower."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + SPARE_FILES
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return connections
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    if target < wanted:
+        logger.warning("open files are limited to %s: each web process holds at most %s "
+                       "connections", target, target - SPARE_FILES)  # fmt: skip
+    return min(connections, target - SPARE_FILES)
+
+
+SPARE_FILES = 256
+"""Descriptors kept for the database, the logs and the listening socket."""
 
 
 def listen(host: str, port: int, backlog: int = 2048) -> socket.socket:
