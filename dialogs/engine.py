@@ -22,6 +22,7 @@ from dialogs.parsing import Choice
 from dialogs.parsing import Invalid
 from dialogs.parsing import parse_yes_no
 from dialogs.parsing import simplify
+from dialogs.partnership import Partnership
 from dialogs.questionnaire import BY_FIELD
 from dialogs.questionnaire import CONFIRM
 from dialogs.questionnaire import MAX_INCIDENTS
@@ -64,11 +65,13 @@ class Dialog:
     """One conversation's dialog: a model restored from storage, moved on by one message."""
 
     model: DialogModel
+    partnership: Partnership | None = None
+    """Several councils: the postcode says which one the request goes to."""
 
     @classmethod
-    def new(cls, community_route: bool) -> Dialog:
+    def new(cls, community_route: bool, partnership: Partnership | None = None) -> Dialog:
         """A conversation at its first question (`community_route`: the policy has one)."""
-        return cls(DialogModel(community_route=community_route))
+        return cls(DialogModel(community_route=community_route), partnership)
 
     @property
     def done(self) -> bool:
@@ -130,14 +133,19 @@ class Dialog:
     ) -> Outcome:
         step = self.model.current
         assert step is not None
-        question = BY_FIELD[step[0]]
         given = self.model.given
+        question = BY_FIELD[step[0]].bind(given.facts(step[1]))
         if _DANGER.search(words) and not question.narrative:
             return self._ask([Note(Said.SAFETY)])
         try:
             value = self._read(question, step, inbound, words, command, today)
         except Invalid as problem:
             return self._ask([], problem=str(problem))
+        if question.field == "postcode" and self.partnership is not None:
+            routed = self.partnership.route(value)
+            if not routed.in_area:  # never a dead end: who to ask instead, or type it again
+                return self._ask([], problem=self.partnership.outside(routed))
+            self.partnership.settle(self.model.answers, routed)
         notes = self._store(question, step, value)
         if question.narrative and _DANGER.search(words):
             notes.append(Note(Said.SAFETY))
@@ -349,8 +357,8 @@ class Dialog:
             return Ask(field, Kind.CHOICE, False, choices, number, None, pending=pending)
         if step is None:
             return Ask(CONFIRM, Kind.CONFIRM, False, (), None, None)
-        question = BY_FIELD[step[0]]
         facts = self.model.given.facts(step[1])
+        question = BY_FIELD[step[0]].bind(facts)
         return Ask(
             question.field,
             question.kind,

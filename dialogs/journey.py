@@ -194,7 +194,7 @@ def rows(given: Answers) -> list[Row]:
     """Every answer given on the path, in asking order, each with the command that changes it."""
     out = []
     for step in path(given):
-        question = BY_FIELD[step[0]]
+        question = BY_FIELD[step[0]].bind(given.facts(step[1]))
         if question.section is None or not given.answered(step):
             continue
         words = question.field.replace("_", " ")

@@ -71,7 +71,10 @@ class Routed:
 
     def to_json(self) -> dict[str, Any]:
         """The contract's JSON shape."""
-        brief = lambda c: {"name": c.name, "code": c.code}  # noqa: E731
+
+        def brief(c: Council) -> dict[str, str]:
+            return {"name": c.name, "code": c.code}
+
         return {
             "postcode": self.postcode,
             "council": brief(self.council) if self.council else None,

@@ -41,6 +41,17 @@ def _or_none(value: Any) -> str:
     return str(value) if value not in (None, "") else "Not given"
 
 
+_ROUTED_BY = {"postcode": "from the postcode", "resident": "chosen by the resident"}
+
+
+def _council(block: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """In a partnership, which council the request went to and how that was decided."""
+    if not block or block.get("routed_by") == "single":
+        return []
+    how = _ROUTED_BY.get(block["routed_by"], block["routed_by"])
+    return [("Council", f"{block['name']} ({how})")]
+
+
 def subject(record: dict[str, Any]) -> str:
     """An email subject with no personal data: reference and screening outcome."""
     outcome = OUTCOME_WORDS.get(record["screening"]["outcome"], record["screening"]["outcome"])
@@ -58,6 +69,7 @@ def sections(record: dict[str, Any], *, youth_offending_team: bool = False) -> l
                 ("Reference", record["reference"]),
                 ("Received", record["submitted_at"]),
                 ("Channel", record["channel"]),
+                *_council(record.get("council")),
                 ("Policy", record["policy"]),
                 ("Acknowledge by", _date(record.get("deadlines", {}).get("acknowledge_by"))),
             ],
