@@ -161,7 +161,7 @@ def build(
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     payload = json.dumps({"about": about, **table}, separators=(",", ":"), sort_keys=True)
-    # mtime=0: the same data builds the same bytes, so a rebuild shows no change in git
-    with gzip.GzipFile(out, "wb", mtime=0) as handle:
-        handle.write(payload.encode("utf-8"))
+    # No time or file name in the header: the same data builds the same bytes, so a rebuild
+    # shows no change in git.
+    out.write_bytes(gzip.compress(payload.encode("utf-8"), mtime=0))
     return {**about, "bytes": out.stat().st_size}

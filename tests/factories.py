@@ -13,6 +13,7 @@ from typing import Any
 
 from dialogs.engine import Dialog
 from dialogs.model import DialogModel
+from dialogs.partnership import Partnership
 from dialogs.policy import Policy
 from dialogs.render import ChatRenderer
 from dialogs.render import SmsRenderer
@@ -40,11 +41,19 @@ class Reply:
 class Resident:
     """Talks to a dialog that is saved and restored between turns, as the service does."""
 
-    def __init__(self, policy: Policy, channel: str = "web", model: DialogModel | None = None):
+    def __init__(
+        self,
+        policy: Policy,
+        channel: str = "web",
+        model: DialogModel | None = None,
+        partnership: Partnership | None = None,
+    ):
         self.policy = policy
+        self.partnership = partnership
         renderers = {"web": ChatRenderer, "sms": SmsRenderer, "terminal": TypedRenderer}
         self.renderer = renderers[channel](policy)
-        self.dialog = Dialog(model or DialogModel(community_route=policy.has_community_route))
+        fresh = DialogModel(community_route=policy.has_community_route)
+        self.dialog = Dialog(model or fresh, partnership)
         self.first = self._reply(self.dialog.start()) if model is None else None
         self.last: Reply | None = self.first
 
@@ -56,7 +65,7 @@ class Resident:
 
     def restore(self) -> Dialog:
         """Save and restore the dialog, as between two web requests."""
-        self.dialog = Dialog(DialogModel.from_dict(self.dialog.model.to_dict()))
+        self.dialog = Dialog(DialogModel.from_dict(self.dialog.model.to_dict()), self.partnership)
         return self.dialog
 
     def say(self, *texts: str | Inbound) -> Reply:
