@@ -21,6 +21,8 @@ from sqlalchemy.engine import RowMapping
 
 from bot import db
 from bot import store
+from bot.appeals import lookup_for
+from bot.appeals import submit_appeal
 from bot.submission import LONDON
 from bot.submission import Recipients
 from bot.submission import submit
@@ -189,10 +191,12 @@ class Conversations:
             return Turn(conversation_id, rendered.messages, None, True, reference, None, None,
                         outcome)  # fmt: skip
         before = _state_of(dialog.model)
+        dialog.lookup = lookup_for(conn, self.policy, self.partnership)
         outcome = dialog.offer_resume() if paused else dialog.handle(inbound, self.today(now))
         if outcome.ended == EndReason.SUBMITTED:
             policy, recipients, council = self.destination(dialog.model)
-            record, outcome.submitted = submit(
+            send = submit_appeal if dialog.model.questionnaire == "appeal" else submit
+            record, outcome.submitted = send(
                 conn,
                 conversation_id=conversation_id,
                 channel=channel,

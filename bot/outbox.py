@@ -29,6 +29,7 @@ from bot import emails
 from bot import store
 from bot.conversation import utcnow
 from bot.tables import outbox
+from dialogs import appeal
 from dialogs import sms as sms_text
 from dialogs import texts
 from dialogs.policy import Policy
@@ -125,6 +126,8 @@ class Deliverer:
         assert request is not None
         record = json.loads(request["record"])
         build = emails.team_email if row["purpose"] == "team_email" else emails.resident_email
+        if record.get("record_type"):  # an appeal or escalation: only the team hears of it
+            build = emails.appeal_team_email
         return build(
             record,
             sender=self.mail_from,
@@ -140,7 +143,9 @@ class Deliverer:
         assert request is not None
         record = json.loads(request["record"])
         acknowledge_by = dt.date.fromisoformat(record["deadlines"]["acknowledge_by"])
-        if row["purpose"] == "team_sms":
+        if record.get("record_type"):
+            message = appeal.team_sms(record)
+        elif row["purpose"] == "team_sms":
             message = texts.team_sms(record["reference"], request["outcome"], acknowledge_by)
         else:
             policy = self.policy_for(record)

@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from dialogs import appeal
 from dialogs import journey
+from dialogs.journey import BY_FIELD
 from dialogs.journey import Step
 from dialogs.lifecycle import FINAL
 from dialogs.lifecycle import lifecycle
@@ -23,7 +25,6 @@ from dialogs.parsing import Invalid
 from dialogs.parsing import parse_yes_no
 from dialogs.parsing import simplify
 from dialogs.partnership import Partnership
-from dialogs.questionnaire import BY_FIELD
 from dialogs.questionnaire import CONFIRM
 from dialogs.questionnaire import MAX_INCIDENTS
 from dialogs.questionnaire import Question
@@ -67,6 +68,8 @@ class Dialog:
     model: DialogModel
     partnership: Partnership | None = None
     """Several councils: the postcode says which one the request goes to."""
+    lookup: appeal.Lookup | None = None
+    """Checks an appeal's reference and postcode against stored requests."""
 
     @classmethod
     def new(cls, community_route: bool, partnership: Partnership | None = None) -> Dialog:
@@ -112,6 +115,9 @@ class Dialog:
             return self._answer_resume(inbound, words)
         if self.model.pending == Pending.RESTART:
             return self._confirm_restart(inbound, words)
+        kind = appeal.wants(words) if self._at_front_door() else None
+        if kind is not None:
+            return self._start_appeal(kind)
         command = inbound.command or self._command(words)
         if command == Command.HELP:
             return self._ask([Note(Said.HELP)])
@@ -147,6 +153,12 @@ class Dialog:
                 return self._ask([], problem=self.partnership.outside(routed))
             self.partnership.settle(self.model.answers, routed)
         notes = self._store(question, step, value)
+        if self.model.questionnaire == appeal.QUESTIONNAIRE:
+            said, miss = appeal.after(question.field, value, self.model.answers, self.lookup)
+            if miss is not None:  # back to the reference, saying nothing of whose it is
+                self.model.step = ["appeal_reference", None]
+                return self._ask([], problem=miss)
+            notes += [Note(Said.NOTE, text=words) for words in said]
         if question.narrative and _DANGER.search(words):
             notes.append(Note(Said.SAFETY))
         if question.ends_with is not None and value == question.ends_on:
@@ -218,6 +230,21 @@ class Dialog:
                 lifecycle(self.model).send("complete")
             return
         self.model.step = [step[0], step[1]]
+
+    # -- after a review: the appeal -------------------------------------------------------
+
+    def _at_front_door(self) -> bool:
+        """True before the first answer of a request, where an appeal can begin instead."""
+        model = self.model
+        return model.questionnaire != appeal.QUESTIONNAIRE and not model.answers \
+            and model.stage == Stage.ASKING and model.pending is None  # fmt: skip
+
+    def _start_appeal(self, kind: str) -> Outcome:
+        """Run the appeal questionnaire from here on (`kind`: what the resident asked for)."""
+        self.model.questionnaire = appeal.QUESTIONNAIRE
+        self.model.answers = {"appeal_kind": kind}
+        self.model.step = ["appeal_reference", None]
+        return self._ask([Note(Said.NOTE, text=appeal.START)])
 
     # -- commands --------------------------------------------------------------------------
 

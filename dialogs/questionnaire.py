@@ -399,8 +399,7 @@ QUESTIONS: tuple[Question, ...] = (
         "council",
         Kind.CHOICE,
         "Council area",
-        "Your postcode could be in more than one council area. Which council area do you live "
-        "in?",
+        "Your postcode could be in more than one council area. Which council area do you live in?",
         short="Which council area do you live in?",
         help="Each council looks at case reviews for the people who live in its area. If you "
         "are not sure, choose the council you pay council tax to.",
