@@ -40,10 +40,9 @@ NOT_MATCHED = (
     "them, call the council's Community Safety Team."
 )
 NOT_A_GROUND = (
-    "An escalation can look at whether the review missed a relevant process, policy or "
-    "protocol, or missed relevant facts. It cannot change a decision an agency made, after "
-    "thinking about it properly, not to use a power such as an injunction or a closure order. "
-    "You can still send this: the council will read it and tell you what they can do."
+    "An escalation is for a review that missed a relevant process, policy, protocol or facts. "
+    "It cannot change a decision an agency made with proper thought not to use a power, such "
+    "as a closure order. You can still send it: the council will read it and reply."
 )
 
 Lookup = Callable[[str, str], "dict[str, Any] | None"]
@@ -280,7 +279,8 @@ def confirmation(done: dict[str, Any], policy: Policy) -> tuple[str, ...]:
     lines = [f"Your {what} is sent. Its reference is {done['reference']}."]
     if done["record_type"] == ESCALATION:
         lines.append(
-            f"The {policy.team_name} will pass it to the Police and Crime Commissioner"
+            f"The {policy.team_name} will look at it, then pass it to the Police and Crime "
+            "Commissioner"
             + (
                 f", who aims to reply within {done['escalation']['respond_within']}."
                 if done["escalation"]["respond_within"]
