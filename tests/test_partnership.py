@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import brotli  # type: ignore[import-untyped]
+import jsonschema
 import msgpack  # type: ignore[import-untyped]
 import pytest
 from flask import Flask
@@ -410,8 +411,11 @@ def test_no_council_receives_another_councils_requests(
     councils = {c.code: c for c in MERSEYSIDE.councils}
     team = [m for m in smtp_server.handler.messages if "asb.casereview@" in str(m["To"])]
     inbox: dict[str, list[str]] = {}
+    schema = json.loads((Path(__file__).parents[1] / "dialogs/schema/intake-record.schema.json")
+                        .read_text())  # fmt: skip
     for message in team:
         record = attached_record(message)
+        jsonschema.validate(record, schema, format_checker=jsonschema.FormatChecker())
         inbox.setdefault(str(message["To"]), []).append(record["reference"])
         assert str(message["To"]) == councils[record["council"]["code"]].team_email
     for code, council in councils.items():
