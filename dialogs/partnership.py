@@ -16,6 +16,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -105,20 +106,12 @@ class Partnership:
     def table(self) -> dict[str, Any]:
         """The postcode table, read once (PartnershipError when missing: build it first)."""
         try:
-            with gzip.open(self.postcodes_path, "rt", encoding="utf-8") as handle:
-                data: dict[str, Any] = json.load(handle)
-        except (OSError, ValueError) as exc:
+            return _read_table(str(self.postcodes_path), self.postcodes_path.stat().st_mtime_ns)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             raise PartnershipError(
                 f"cannot read the postcode table {self.postcodes_path}: {exc}. "
                 f"Build it with: casereview postcodes {self.name}"
             ) from exc
-        districts: dict[str, set[str]] = {}
-        for postcode, codes in data["postcodes"].items():
-            for index in codes if isinstance(codes, list) else [codes]:
-                if index is not None:
-                    districts.setdefault(postcode[:-3], set()).add(data["codes"][index])
-        data["districts"] = districts
-        return data
 
     @property
     def about(self) -> dict[str, Any]:
@@ -183,6 +176,21 @@ class Partnership:
             council = routed.council or (routed.candidates or self.councils)[0]
             return council, "postcode"
         return council, "resident" if answers.get(CANDIDATES) else "postcode"
+
+
+@lru_cache(maxsize=4)
+def _read_table(path: str, mtime_ns: int) -> dict[str, Any]:
+    """A postcode table with each district's councils worked out; one copy per process for
+    every app that uses it (`mtime_ns`: a rebuilt file is read again)."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        data: dict[str, Any] = json.load(handle)
+    districts: dict[str, set[str]] = {}
+    for postcode, codes in data["postcodes"].items():
+        for index in codes if isinstance(codes, list) else [codes]:
+            if index is not None:
+                districts.setdefault(postcode[:-3], set()).add(data["codes"][index])
+    data["districts"] = districts
+    return data
 
 
 def council_choices(answers: dict[str, Any]) -> tuple[Choice, ...]:
