@@ -1,4 +1,4 @@
-"""The `casereview` command: serve, worker, chat, screen and migrate (contract section 6)."""
+"""The `casereview` command: serve, worker, chat, screen, migrate, purge and rekey."""
 
 from __future__ import annotations
 
@@ -152,8 +152,14 @@ def _migrate(args: argparse.Namespace) -> int:
     from bot.db import migrate
 
     settings = config.load()
-    migrate(settings["DATABASE_URL"])
-    print(f"database is up to date ({_safe_url(settings['DATABASE_URL'])})")
+    before, after = migrate(settings["DATABASE_URL"])
+    where = _safe_url(settings["DATABASE_URL"])
+    if before is None:
+        print(f"Created the tables in a new database ({where}).")
+    elif before != after:
+        print(f"Updated the database from revision {before} to {after} ({where}).")
+    else:
+        print(f"The database is already up to date ({where}).")
     return 0
 
 

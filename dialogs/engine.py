@@ -52,7 +52,21 @@ _WORDS: dict[Command, frozenset[str]] = {
 _CARRY_ON = {"1", "carry on", "continue", "yes", "y", "go on", "resume", "carry on please", "ok",
              "carry on where i left off"}  # fmt: skip
 _START_AGAIN = {"2", "start again", "restart", "start over", "new", "begin again", "reset"}
-_DANGER = re.compile(r"\b(in danger|emergency|help me now|being attacked|going to kill|suicid)")
+_DANGER = re.compile(r"\b(in danger|emergency|help me now|being attacked|going to kill)")
+_SELF_HARM = re.compile(
+    r"\b(suicid|kill myself|killing myself|end my life|end it all|take my (own )?life|"
+    r"self[- ]?harm|hurt(ing)? myself|harm(ing)? myself|want to die|wanna die|better off dead)"
+)
+
+
+def safety_note(words: str) -> Note | None:
+    """Samaritans for words of suicide or self-harm, 999 for danger, else nothing."""
+    if _SELF_HARM.search(words):
+        return Note(Said.SELF_HARM)
+    if _DANGER.search(words):
+        return Note(Said.SAFETY)
+    return None
+
 
 RESTART_CHOICES = (Choice("yes", "Yes, start again"), Choice("no", "No, keep my answers"))
 RESUME_CHOICES = (
@@ -141,8 +155,9 @@ class Dialog:
         assert step is not None
         given = self.model.given
         question = BY_FIELD[step[0]].bind(given.facts(step[1]))
-        if _DANGER.search(words) and not question.narrative:
-            return self._ask([Note(Said.SAFETY)])
+        safety = safety_note(words)
+        if safety is not None and not question.narrative:
+            return self._ask([safety])
         try:
             value = self._read(question, step, inbound, words, command, today)
         except Invalid as problem:
@@ -158,9 +173,9 @@ class Dialog:
             if miss is not None:  # back to the reference, saying nothing of whose it is
                 self.model.step = ["appeal_reference", None]
                 return self._ask([], problem=miss)
-            notes += [Note(Said.NOTE, text=words) for words in said]
-        if question.narrative and _DANGER.search(words):
-            notes.append(Note(Said.SAFETY))
+            notes += [Note(Said.NOTE, text=line) for line in said]
+        if question.narrative and safety is not None:
+            notes.append(safety)
         if question.ends_with is not None and value == question.ends_on:
             lifecycle(self.model).send("decline")
             self.model.ended = question.ends_with

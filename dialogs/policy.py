@@ -1,7 +1,7 @@
 """Local thresholds as data: load, validate and describe a council's policy file (TOML).
 
 The two bundled policies live in `dialogs/policies/`. A council writes its own file in the
-same format and points `CASEREVIEW_POLICY` at it. README.md documents every key.
+same format and points `CASEREVIEW_POLICY` at it. docs/policies.md documents every key.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ from dialogs.engine import Dialog
 from dialogs.model import DialogModel
 from dialogs.partnership import Partnership
 from dialogs.policy import Policy
+from dialogs.record import answers_to_record
+from dialogs.record import complete_record
 from dialogs.render import ChatRenderer
 from dialogs.render import SmsRenderer
 from dialogs.render import TypedRenderer
@@ -145,3 +147,14 @@ def model_at_review(
         given.setdefault("other_reporters", None)
     return DialogModel(stage=Stage.REVIEWING, step=None, answers=given, incidents=rows,
                        community_route=community_route)  # fmt: skip
+
+
+def submitted_record(
+    policy: Policy, model: DialogModel | None = None, *, channel: str = "web", **answers: Any
+) -> dict[str, Any]:
+    """The complete intake record (version 2) of a conversation sent on TODAY."""
+    model = model or model_at_review(**answers)
+    record = answers_to_record(model, channel=channel, policy=policy)
+    moment = dt.datetime(TODAY.year, TODAY.month, TODAY.day, 14, 5, tzinfo=dt.UTC)
+    return complete_record(record, reference="CR-ACDE-FGHJ", submitted_at=moment, as_of=TODAY,
+                           policy=policy)  # fmt: skip

@@ -11,9 +11,9 @@ from flask.testing import FlaskClient
 from bot import config
 from bot.web import contrast
 from bot.web import text_colour
+from tests.clients import say
+from tests.clients import start
 from tests.conftest import Clock
-from tests.test_api import say
-from tests.test_api import start
 
 
 def token(client: FlaskClient, path: str = "/apply") -> str:
