@@ -249,9 +249,11 @@ class Dialog:
     # -- after a review: the appeal -------------------------------------------------------
 
     def _at_front_door(self) -> bool:
-        """True before the first answer of a request, where an appeal can begin instead."""
+        """True at a request's first question with nothing else answered yet, where an appeal
+        can begin instead (nothing is lost by leaving)."""
         model = self.model
-        return model.questionnaire != appeal.QUESTIONNAIRE and not model.answers \
+        return model.questionnaire != appeal.QUESTIONNAIRE and set(model.answers) <= {"consent"} \
+            and not model.incidents and model.step == ["consent", None] \
             and model.stage == Stage.ASKING and model.pending is None  # fmt: skip
 
     def _start_appeal(self, kind: str) -> Outcome:

@@ -83,7 +83,8 @@ def welcome(policy: Policy, typed: bool) -> list[str]:
         "In a review, the council, police, NHS and housing providers look at your case "
         "together. " + SAFETY,
         f"It takes about 10 minutes. {how} You can also apply by phone on {policy.team_phone}.",
-        "Already had a review, and want to appeal the outcome or escalate it? Say appeal.",
+        "Already had a review, and want to appeal the outcome or escalate it? "
+        + ("Type appeal." if typed else "Choose Appeal or escalate a review."),
     ]
 
 
