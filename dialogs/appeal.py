@@ -34,6 +34,8 @@ _ASKS = (
 )
 FOUND = "appeal_of"
 """The answers' key for what the reference check found (the route, no personal data)."""
+DERIVED = (FOUND, "appeal_misses", "council")
+"""Keys the service keeps beside the resident's answers, worked out from the reference check."""
 NOT_MATCHED = (
     "We could not match that reference and postcode. Check both are as in the message we sent "
     "you when you asked for the review, then type the reference again. If you cannot find "
@@ -175,21 +177,21 @@ def after(
     field: str, value: Any, answers: dict[str, Any], lookup: Lookup | None
 ) -> tuple[list[str], str | None]:
     """What follows an answer: things to say, or a problem that sends the resident back to the
-    reference. A new reference needs its postcode again; a postcode completes the pair, which
-    is looked up. A miss forgets both and gets the same words whichever half was wrong."""
-    if field == "appeal_reference":
-        answers["appeal_reference"] = parse_reference(value)
-        for key in ("appeal_postcode", FOUND, "council"):
-            answers.pop(key, None)
-        return [], None
+    reference. Whenever both halves of the pair are known and one changes, the pair is looked
+    up again; a pair that does not match is forgotten, with the same words whichever half was
+    wrong (a guess is never kept)."""
     if field == "appeal_ground" and value == "other":
         return [NOT_A_GROUND], None
-    if field != "appeal_postcode":
+    if field == "appeal_reference":
+        answers["appeal_reference"] = parse_reference(value)
+        if "appeal_postcode" not in answers:
+            return [], None
+    elif field != "appeal_postcode":
         return [], None
     misses = int(answers.get("appeal_misses", 0))
     result = None
     if lookup is not None and misses < MAX_MISSES:
-        result = lookup(answers["appeal_reference"], value)
+        result = lookup(answers["appeal_reference"], answers["appeal_postcode"])
     if result is None:
         for key in ("appeal_reference", "appeal_postcode", FOUND, "council"):
             answers.pop(key, None)

@@ -289,3 +289,15 @@ def test_an_escalation_from_the_web_in_a_partnership(
     last = smtp_server.handler.messages[-1]
     assert str(last["To"]) == "asb.casereview@sefton.example.gov.uk"
     assert attached(last)["ground"] == "facts"
+
+
+def test_changing_the_reference_at_check_your_answers_checks_the_pair_again() -> None:
+    who = appellant()
+    say(who, "appeal", "CR-ACDE-FGHJ", "SW1A 1AA", "yesterday", "The facts")
+    assert who.field == "confirm"
+    say(who, "change reference", "CR-AAAA-AAAA")
+    assert who.field == "appeal_reference"
+    assert who.last is not None and who.last.problem == appeal.NOT_MATCHED
+    say(who, "CR-ACDE-FGHJ", "SW1A 1AA")
+    assert who.field == "confirm"
+    assert who.model.answers[appeal.FOUND]["route"] == "appeal"
