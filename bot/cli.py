@@ -1,4 +1,4 @@
-"""The `casereview` command: serve, worker, chat, screen, migrate, purge and rekey."""
+"""The `casereview` command: serve, worker, chat, screen, policy check, migrate, purge and rekey."""
 
 from __future__ import annotations
 
@@ -45,6 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     postcodes.add_argument("partnership", help="a bundled partnership name or a file path")
     postcodes.add_argument("--out", default=None, help="where to write it (default: its file)")
+    policy = commands.add_parser("policy", help="work with policy files")
+    policy_commands = policy.add_subparsers(dest="policy_command", required=True)
+    check = policy_commands.add_parser("check", help="validate and explain a policy")
+    check.add_argument("policy", metavar="FILE|NAME", help="a policy file or a bundled name")
     args = parser.parse_args(argv)
     handlers = {
         "serve": _serve,
@@ -56,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "screen": _screen,
         "route": _route,
         "postcodes": _postcodes,
+        "policy": _policy_check,
     }
     return handlers[args.command](args)
 
@@ -144,6 +149,26 @@ def _postcodes(args: argparse.Namespace) -> int:
         print(f"casereview postcodes: {exc}", file=sys.stderr)
         return 2
     print(json.dumps({"written": str(out), **about}, indent=2))
+    return 0
+
+
+def _policy_check(args: argparse.Namespace) -> int:
+    """Explain a policy and print its statutory warnings; exit 2 when it does not load."""
+    from dialogs.policy import PolicyError
+    from dialogs.policy import load_policy
+    from dialogs.policy_check import describe
+    from dialogs.policy_check import statutory_warnings
+
+    try:
+        policy = load_policy(args.policy)
+    except PolicyError as exc:
+        print(f"casereview policy check: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(describe(policy)))
+    warnings = statutory_warnings(policy)
+    for warning in warnings:
+        print(f"Warning: {warning}")
+    print(f"The policy loads, with {len(warnings)} warning(s).")
     return 0
 
 

@@ -145,7 +145,14 @@ def model_at_review(
     incidents: int = 1, community_route: bool = False, **answers: Any
 ) -> DialogModel:
     """A conversation at check your answers, every question answered (override any answer)."""
-    rows = [an_incident(another_incident=i + 1 < incidents) for i in range(incidents)]
+    # Each a separate incident: the same date and words would be flagged as a possible repeat.
+    rows = [
+        an_incident(
+            another_incident=i + 1 < incidents,
+            incident_date=(dt.date(2026, 11, 1) - dt.timedelta(days=i)).isoformat(),
+        )
+        for i in range(incidents)
+    ]
     given = {**copy.deepcopy(VICTIM_ANSWERS), **answers}
     if community_route:
         given.setdefault("other_reporters", None)

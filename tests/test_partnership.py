@@ -21,7 +21,6 @@ from bot import deliverer
 from bot import store
 from bot.cli import main
 from bot.postcode_data import Place
-from bot.postcode_data import build
 from bot.postcode_data import cut
 from bot.postcode_data import read_letter
 from bot.tables import outbox
@@ -274,14 +273,24 @@ def test_read_letter_reads_the_packages_brotli_msgpack_files(tmp_path: Path) -> 
     ]
 
 
-def test_the_committed_table_is_what_the_build_step_makes(tmp_path: Path) -> None:
+def test_the_committed_table_is_what_the_build_step_makes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "table.json.gz"
-    councils = {c.code for c in MERSEYSIDE.councils}
-    about = build(councils, set(MERSEYSIDE.postcode_letters), out)
+    assert main(["postcodes", "merseyside", "--out", str(out)]) == 0
     assert out.read_bytes() == MERSEYSIDE.postcodes_path.read_bytes()
+    about = json.loads(capsys.readouterr().out)
     assert about["bytes"] < 400_000  # a few hundred KB
+    assert about["onspd_edition"] == "November 2025"
     with gzip.open(out, "rt") as handle:
-        assert json.load(handle)["about"]["onspd_edition"] == "November 2025"
+        assert json.load(handle)["about"]["postcodes"] == about["postcodes"]
+
+
+def test_the_build_step_says_what_is_wrong_with_a_partnership(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["postcodes", str(tmp_path / "missing.toml")]) == 2
+    assert "no partnership called" in capsys.readouterr().err
 
 
 # -- the dialog ------------------------------------------------------------------------------
