@@ -19,11 +19,13 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field
 from email.message import EmailMessage
 from email.utils import format_datetime
 from email.utils import make_msgid
 from typing import Any
 
+from cryptography.fernet import InvalidToken
 from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy import and_
@@ -37,6 +39,7 @@ from bot import store
 from bot.conversation import utcnow
 from bot.tables import outbox
 from bot.tables import requests
+from dialogs import appeal
 from dialogs import sms as sms_text
 from dialogs import texts
 from dialogs.policy import Policy
@@ -87,9 +90,19 @@ class Deliverer:
     lease: dt.timedelta = dt.timedelta(minutes=2)
     clock: Callable[[], dt.datetime] = utcnow
     alert_routes: tuple[tuple[str, str], ...] = ()
-    """(channel, recipient) pairs told when a message finally fails: the duty phone, a fallback
-    inbox, the team inbox. The route the failed message itself took is skipped."""
+    """(channel, recipient) pairs told when a message finally fails, when the request's own
+    team rows cannot be read: the configured duty phone and team inbox. The route the failed
+    message itself took is skipped."""
     mail_domain: str = "localhost"
+    alert_email: str | None = None
+    """ALERT_EMAIL: a fallback inbox told of every message that finally fails."""
+    policies: dict[str, Policy] = field(default_factory=dict)
+    """In a partnership, each council's policy by GSS code: its name, phone and address."""
+
+    def policy_for(self, record: dict[str, Any]) -> Policy:
+        """The policy a record's messages are worded by: its council's, else the one policy."""
+        code = (record.get("council") or {}).get("code")
+        return self.policies.get(code or "", self.policy)
 
     def run_once(self, limit: int = 50) -> dict[str, int]:
         """Deliver every due message once; return counts of sent, retried and failed."""
@@ -186,12 +199,14 @@ class Deliverer:
             return self._alert_email(row, request["reference"])
         record = json.loads(request["record"])
         build = emails.team_email if row["purpose"] == "team_email" else emails.resident_email
+        if record.get("record_type"):  # an appeal or escalation: only the team hears of it
+            build = emails.appeal_team_email
         return build(
             record,
             sender=self.mail_from,
             recipient=row["recipient"],
             message_id=row["message_id"],
-            policy=self.policy,
+            policy=self.policy_for(record),
         )
 
     def _alert_email(self, row: dict[str, Any], reference: str) -> EmailMessage:
@@ -211,10 +226,13 @@ class Deliverer:
             return alert_text(request["reference"], _failed_purpose(row["message_id"]))
         record = json.loads(request["record"])
         acknowledge_by = dt.date.fromisoformat(record["deadlines"]["acknowledge_by"])
-        if row["purpose"] == "team_sms":
+        if record.get("record_type"):
+            message = appeal.team_sms(record)
+        elif row["purpose"] == "team_sms":
             message = texts.team_sms(record["reference"], request["outcome"], acknowledge_by)
         else:
-            message = texts.resident_sms(record["reference"], acknowledge_by, self.policy)
+            policy = self.policy_for(record)
+            message = texts.resident_sms(record["reference"], acknowledge_by, policy)
         return sms_text.render([message])
 
     def _send(self, row: dict[str, Any]) -> None:
@@ -293,7 +311,7 @@ class Deliverer:
         if not alert or row["purpose"] == ALERT:
             return  # an alert that fails is in the log and in `casereview status`, no further
         now = self.clock()
-        for channel, recipient in self.alert_routes:
+        for channel, recipient in self._routes_for(conn, row["request_id"]):
             if channel == row["channel"] and row.get("recipient") == recipient:
                 continue  # that route has just failed (unknown, as for an unreadable row: try)
             store.enqueue(
@@ -309,6 +327,22 @@ class Deliverer:
                 now=now,
             )
             logger.warning("delivery alert queued for outbox=%s via=%s", row["id"], channel)
+
+    def _routes_for(self, conn: Connection, request_id: int) -> list[tuple[str, str]]:
+        """Where to alert for a request: its own team's inbox and duty phone (in a partnership,
+        its council's), as queued beside it, and ALERT_EMAIL; the configured routes when those
+        rows cannot be read."""
+        query = select(outbox.c.channel, outbox.c.recipient).where(
+            outbox.c.request_id == request_id, outbox.c.purpose.in_(("team_email", "team_sms"))
+        )
+        try:
+            routes = [(str(r.channel), str(r.recipient)) for r in conn.execute(query)]
+        except InvalidToken:
+            routes = []
+        routes = routes or [r for r in self.alert_routes if r[1] != self.alert_email]
+        if self.alert_email:
+            routes.append(("email", self.alert_email))
+        return list(dict.fromkeys(routes))
 
     def _record(self, outbox_id: int, **values: Any) -> None:
         with db.write(self.engine) as conn:

@@ -207,13 +207,18 @@ def apply_start() -> ResponseReturnValue:
 def apply_begin() -> ResponseReturnValue:
     """Start a conversation (or carry on with the one this browser has)."""
     check_csrf()
-    if request.form.get("restart") or _current() is None:
+    after_review = request.form.get("after_review") == "appeal"
+    if request.form.get("restart") or after_review or _current() is None:
         turn = _service().start("web")
         session["conversation"] = turn.session_id
         # Only the greeting: going back and help are buttons on these pages, and the phone
         # route is in every page's footer.
         session["said"] = turn.messages[:1]
         session.pop("problem", None)
+        if after_review:  # the same front door, the questions after a review
+            session["said"] = (
+                _service().post(turn.session_id, "I want to appeal the outcome").messages
+            )
     return redirect(url_for("web.apply_question"), code=303)
 
 

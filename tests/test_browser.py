@@ -400,3 +400,14 @@ def test_the_axe_check_does_find_a_planted_violation(browser: WebDriver, live: L
     )
     found = {v["id"] for v in run_axe(browser, "planted")}
     assert {"label", "image-alt"} <= found
+
+
+def test_the_chat_offers_the_appeal_at_the_front_door(browser: WebDriver, live: LiveServer) -> None:
+    resident = _start_chat(browser, f"{live.url}/chat")
+    before = resident.bot_messages()
+    browser.find_element(By.XPATH, "//button[text()='Appeal or escalate a review']").click()
+    resident.ready(before)
+    assert "What is the reference of your case review request?" in text_of(browser, "#transcript")
+    assert active(browser).get_attribute("id") == "answer"  # focus moves to the reference box
+    resident.check("appeal reference")
+    assert resident.violations == []

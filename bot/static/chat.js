@@ -88,6 +88,12 @@
       });
       question.appendChild(group);
       if (expects.optional) { question.appendChild(skipButton()); }
+      // The same front door after a review: the first question also offers the appeal.
+      if (expects.field === "consent") {
+        var appeal = element("button", { type: "button", "class": "button button-secondary" }, "Appeal or escalate a review");
+        appeal.addEventListener("click", function () { send("I want to appeal the outcome"); });
+        question.appendChild(appeal);
+      }
       return;
     }
     if (expects.kind === "multi_choice") {
