@@ -172,3 +172,29 @@ def test_rows_under_an_old_key_fail_alone_and_new_requests_still_go(
     assert any(before in s and "Not delivered" in s for s in subjects)  # the old one alerted
     failed = [r for r in _rows(new) if r["status"] == "failed"]
     assert len(failed) == 2 and all("InvalidToken" in r["last_error"] for r in failed)
+
+
+def test_in_a_partnership_the_alert_goes_to_that_councils_duty_phone(
+    tmp_path: Path, database: str, clock: Clock, smtp_server: SmtpServer
+) -> None:
+    from tests.helpers import VICTIM_DETAILS
+
+    app = make_app(tmp_path, database, clock, CASEREVIEW_PARTNERSHIP="merseyside",
+                   TEAM_EMAIL=None, SMTP_HOST=smtp_server.host, SMTP_PORT=smtp_server.port,
+                   OUTBOX_MAX_ATTEMPTS=1)  # fmt: skip
+    details = list(VICTIM_DETAILS)
+    details[4] = "L36 0AA"  # Knowsley
+    reference = _submit(app.test_client(), conversation(
+        [incident("1/10/2026", "2/10/2026")], details=details, community="skip"))  # fmt: skip
+
+    async def refuse_knowsley(server: object, session: object, envelope: Any) -> str:
+        return "550 5.1.1 No such user" if "knowsley" in str(envelope.rcpt_tos) else "250 OK"
+
+    smtp_server.handler.handle_DATA = refuse_knowsley  # type: ignore[method-assign]
+    worker = _worker(app, clock)
+    worker.run_once()
+    worker.run_once()  # the alerts the failure queued
+    texts = {p.read_text() for p in (tmp_path / "maildrop").glob("*.txt")}
+    alerts = [t for t in texts if "could not be sent" in t]
+    assert len(alerts) == 1 and reference in alerts[0]
+    assert alerts[0].startswith("To: +447700900011")  # Knowsley's duty phone, no other council's
