@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import signal
+import subprocess
 import sys
 import threading
 from collections.abc import Sequence
@@ -262,11 +263,14 @@ def _serve(args: argparse.Namespace) -> int:
     from bot import config
     from bot import create_app
     from bot import serve
-    from bot.db import migrate
     from dialogs.parsing import warm_up
 
     settings = config.load()
-    migrate(settings["DATABASE_URL"])
+    # Migrate in a process of its own: the web processes fork from this one, and would each
+    # carry Alembic (about 10 MB) they never use.
+    migrated = subprocess.run([sys.executable, "-m", "bot.cli", "migrate"], check=False)
+    if migrated.returncode != 0:
+        return migrated.returncode
     warm_up()
     app = create_app()  # here, once: a key that cannot read the data stops the start
     app.extensions["casereview.engine"].dispose()

@@ -14,16 +14,16 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy import create_engine
 from sqlalchemy import event
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -131,6 +131,10 @@ def make_engine(url: str) -> Engine:
 
 def alembic_config(url: str) -> Config:
     """Alembic settings pointing at the bundled migrations."""
+    # Alembic loads only when migrating: a web process forked after start-up would otherwise
+    # carry about 10 MB of it.
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -139,6 +143,8 @@ def alembic_config(url: str) -> Config:
 
 def current_revision(url: str) -> str | None:
     """The database's migration revision; None for a new database with no tables yet."""
+    from alembic.migration import MigrationContext
+
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
@@ -156,6 +162,9 @@ def migrate(url: str) -> tuple[str | None, str | None]:
     """
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     config = alembic_config(url)
     before = current_revision(url)
     head = ScriptDirectory.from_config(config).get_current_head()

@@ -10,17 +10,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 
 from integrations.base import EmailSender
 from integrations.base import SmsSender
 from integrations.dropfolder import DropFolderSender
 from integrations.dropfolder import SmsDropFolderSender
-from integrations.notify import NotifyClient
-from integrations.notify import NotifyEmailSender
-from integrations.notify import NotifySmsSender
-from integrations.smtp import SmtpSender
-from integrations.twilio_sms import TwilioSmsSender
+
+if TYPE_CHECKING:
+    from integrations.notify import NotifyClient
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +45,8 @@ def sms_provider(settings: Mapping[str, Any]) -> str:
 
 
 def _notify(settings: Mapping[str, Any]) -> NotifyClient:
+    from integrations.notify import NotifyClient
+
     return NotifyClient(
         api_key=settings["NOTIFY_API_KEY"],
         api_url=settings.get("NOTIFY_API_URL") or "https://api.notifications.service.gov.uk",
@@ -54,14 +55,20 @@ def _notify(settings: Mapping[str, Any]) -> NotifyClient:
 
 def email_sender(settings: Mapping[str, Any]) -> EmailSender:
     """The configured email sender (the drop folder, named in the log, by default)."""
+    # Provider libraries load here, not at import: only the delivery worker sends, and a web
+    # process would carry about 6 MB of client code (twilio.rest, Notify's) it never uses.
     provider = email_provider(settings)
     if provider == "notify":
+        from integrations.notify import NotifyEmailSender
+
         return NotifyEmailSender(
             _notify(settings),
             template_id=settings["NOTIFY_EMAIL_TEMPLATE_ID"],
             send_record_file=bool(settings.get("NOTIFY_SEND_RECORD_FILE")),
         )
     if provider == "smtp":
+        from integrations.smtp import SmtpSender
+
         return SmtpSender(
             host=settings["SMTP_HOST"],
             port=settings.get("SMTP_PORT"),
@@ -81,12 +88,16 @@ def sms_sender(settings: Mapping[str, Any]) -> SmsSender:
     """The configured SMS sender (the drop folder, named in the log, by default)."""
     provider = sms_provider(settings)
     if provider == "notify":
+        from integrations.notify import NotifySmsSender
+
         return NotifySmsSender(
             _notify(settings),
             template_id=settings["NOTIFY_SMS_TEMPLATE_ID"],
             sms_sender_id=settings.get("NOTIFY_SMS_SENDER_ID"),
         )
     if provider == "twilio":
+        from integrations.twilio_sms import TwilioSmsSender
+
         return TwilioSmsSender(
             account_sid=settings["TWILIO_ACCOUNT_SID"],
             auth_token=settings["TWILIO_AUTH_TOKEN"] or "",

@@ -64,3 +64,16 @@ def test_the_core_has_no_channel_checks() -> None:
         text = (ROOT / "dialogs" / name).read_text()
         for word in ("sms", "channel", "web"):
             assert f"self.{word}" not in text and f"{word}=" not in text, (name, word)
+
+
+def test_a_web_process_loads_no_migration_or_provider_client_code(tmp_path: Path) -> None:
+    """Web processes fork after start-up: Alembic and the SMS/Notify clients stay out of them."""
+    code = (
+        "import sys; from bot import create_app; "
+        f"create_app({{'DATABASE_URL': 'sqlite:///{tmp_path}/x.db', "
+        f"'INSTANCE_PATH': '{tmp_path}', 'RATE_LIMITS': False}}); "
+        "print([m for m in ('alembic', 'twilio.rest', 'notifications_python_client') "
+        "if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
