@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from sqlalchemy import Connection
@@ -63,6 +64,7 @@ class Turn:
     problem: str | None = None
     expires_at: dt.datetime | None = None
     outcome: Outcome | None = None
+    feedback: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON body of the API response (the contract's fields, then our additions)."""
@@ -74,6 +76,7 @@ class Turn:
             "reference": self.reference,
             "problem": self.problem,
             "expires_at": iso_utc(self.expires_at),
+            "feedback": self.feedback,
         }
 
 
@@ -133,7 +136,7 @@ class Conversations:
         logger.info("conversation started id=%s channel=%s", conversation_id[:8], channel)
         expires = now + self.ttl_for(channel)
         return Turn(conversation_id, rendered.messages, rendered.expects, False, None, None,
-                    expires, outcome)  # fmt: skip
+                    expires, outcome, rendered.feedback)  # fmt: skip
 
     def post(self, conversation_id: str, inbound: Inbound | str) -> Turn:
         """Handle one message from the resident, in one transaction."""
@@ -166,7 +169,7 @@ class Conversations:
             outcome.reference = reference
             rendered = renderer.render(outcome, dialog.model)
             return Turn(conversation_id, rendered.messages, None, True, reference, None, None,
-                        outcome)  # fmt: skip
+                        outcome, rendered.feedback)  # fmt: skip
         before = _state_of(dialog.model)
         outcome = dialog.offer_resume() if paused else dialog.handle(inbound, self.today(now))
         if outcome.ended == EndReason.SUBMITTED:
@@ -201,7 +204,7 @@ class Conversations:
         )
         expires = None if outcome.done else now + self.ttl_for(channel)
         return Turn(conversation_id, rendered.messages, rendered.expects, outcome.done, reference,
-                    rendered.problem, expires, outcome)  # fmt: skip
+                    rendered.problem, expires, outcome, rendered.feedback)  # fmt: skip
 
     def get(self, conversation_id: str) -> dict[str, Any]:
         """The transcript and current question, so a reloaded page can resume."""
@@ -216,7 +219,9 @@ class Conversations:
         return {
             "session_id": conversation_id,
             "transcript": json.loads(row["transcript"]),
-            "expects": ask.expects() if ask else None,
+            "expects": renderer_for(row["channel"], self.policy).expects(ask, dialog.model)
+            if ask
+            else None,
             "done": dialog.done,
             "reference": row["reference"],
             "expires_at": iso_utc(expires),

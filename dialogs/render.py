@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
+from dialogs import journey
 from dialogs import texts
 from dialogs.journey import Row
 from dialogs.journey import show
 from dialogs.model import DialogModel
+from dialogs.parsing import MAX_TEXT
 from dialogs.parsing import format_date
 from dialogs.parsing import join_labels
 from dialogs.policy import Policy
 from dialogs.questionnaire import BY_FIELD
+from dialogs.questionnaire import CONFIRM
 from dialogs.questionnaire import MAX_INCIDENTS
 from dialogs.sms import SEGMENT_BUDGET
 from dialogs.sms import render as sms_body
@@ -43,6 +47,9 @@ class Rendered:
     messages: list[str]
     expects: dict[str, Any] | None
     problem: str | None = None
+    feedback: list[str] = field(default_factory=list)
+    """What the turn says about the last answer (the problem, notes, the confirmation): the
+    messages without the question and the answers to check, which a page shows as controls."""
 
 
 @dataclass
@@ -55,18 +62,49 @@ class ChatRenderer:
 
     def render(self, outcome: Outcome, model: DialogModel) -> Rendered:
         """The messages and `expects` of one turn."""
+        expects: dict[str, Any] | None = None
         messages = [outcome.problem] if outcome.problem else []
         messages += self.notes(outcome)
         if outcome.submitted is not None:
             messages += self.confirmation(outcome)
         elif outcome.ended is not None:
             messages.append(self.ending(outcome))
+        feedback = list(messages)
+        if outcome.ask is not None and outcome.ask.pending is not None:
+            # The yes or no asked in passing is the question itself, not feedback.
+            asked = {texts.SAID[s] for s in (Said.CONFIRM_RESTART, Said.OFFER_RESUME_AGAIN)}
+            asked |= {texts.TYPED.get(s, "") for s in (Said.CONFIRM_RESTART, Said.OFFER_RESUME)}
+            asked.add(texts.SAID[Said.OFFER_RESUME])
+            feedback = [m for m in feedback if m not in asked]
+        if outcome.ended is not None:
+            pass  # nothing more to ask
         elif outcome.review is not None and outcome.repeat:
             messages = self.review(messages, outcome, model)
         elif outcome.ask is not None and outcome.repeat and outcome.ask.question is not None:
             messages.append(self.question(outcome.ask))
-        expects = outcome.ask.expects() if outcome.ask and not outcome.done else None
-        return Rendered(messages, expects, outcome.problem)
+        if outcome.ended is None and outcome.ask is not None:
+            expects = self.expects(outcome.ask, model)
+        return Rendered(messages, expects, outcome.problem, feedback)
+
+    def expects(self, ask: Ask, model: DialogModel) -> dict[str, Any]:
+        """The API's `expects`, with what a page needs to draw the question as real controls:
+        the question (its label or legend), a hint, whether "not sure" is an answer, the
+        longest answer taken, and at check your answers the answers by section."""
+        data = ask.expects()
+        if ask.pending is not None:
+            data["question"] = self.pending_question(ask)
+        elif ask.question is None:
+            data["question"] = "Check your answers before sending your request"
+        else:
+            data["question"] = self.wording(ask)
+        data["hint"] = self.hint(ask)
+        data["unsure"] = ask.kind == Kind.DATE or ask.field == "hate_motivated"
+        data["max_length"] = MAX_TEXT if ask.kind == Kind.TEXT else None
+        if ask.field == CONFIRM and ask.pending is None:
+            data["review"] = review_sections(journey_rows(model), len(model.incidents))
+        if ask.field == "another_incident":
+            data["incidents"] = incidents_so_far(model)
+        return data
 
     # -- pieces, also used by the forms ---------------------------------------------------
 
@@ -170,6 +208,38 @@ class ChatRenderer:
 
 def _sections(rows: list[Row]) -> list[tuple[str, list[Row]]]:
     return [(name, list(group)) for name, group in itertools.groupby(rows, lambda r: r.section)]
+
+
+def journey_rows(model: DialogModel) -> list[Row]:
+    """The answers to check, in asking order."""
+    return journey.rows(model.given)
+
+
+def review_sections(answer_rows: list[Row], incidents: int) -> list[dict[str, Any]]:
+    """Check your answers as data: sections of rows, each with the command that changes it,
+    and, for an incident when there is more than one, the command that removes it."""
+    sections = []
+    for heading, group in _sections(answer_rows):
+        index = group[0].step[1]
+        remove = f"remove incident {index + 1}" if index is not None and incidents > 1 else None
+        sections.append(
+            {
+                "section": heading,
+                "rows": [{"label": r.label, "value": r.value, "change": r.change} for r in group],
+                "remove": remove,
+            }
+        )
+    return sections
+
+
+def incidents_so_far(model: DialogModel) -> list[dict[str, Any]]:
+    """The incidents told so far, one line each, for the "add another" pattern."""
+    told = []
+    for number, incident in enumerate(model.incidents, start=1):
+        when = show(BY_FIELD["incident_date"], incident.get("incident_date"))
+        what = str(incident.get("incident_description", ""))
+        told.append({"number": number, "date": when, "description": shorten(what, 80)})
+    return told
 
 
 class TypedRenderer(ChatRenderer):

@@ -29,7 +29,10 @@ def test_first_turn_welcomes_mentions_999_and_asks_consent(resident: Resident) -
     text = "\n".join(resident.first.messages)
     assert "999" in text
     assert "0300 123 4567" in text
-    assert resident.first.expects == {
+    expects = resident.first.expects
+    assert expects is not None
+    assert "Do you agree?" in expects["question"]
+    assert {k: expects[k] for k in ("field", "kind", "optional", "choices", "incident")} == {
         "field": "consent",
         "kind": "yes_no",
         "optional": False,
