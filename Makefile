@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint typecheck pytest install clean chat bench fuzz
+.PHONY: run test lint typecheck pytest install clean chat bench fuzz css
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,3 +54,9 @@ bench: $(STAMP)
 ## The long fuzz run: thousands of random and hostile conversations (minutes, not seconds).
 fuzz: $(STAMP)
 	FUZZ=long $(BIN)/pytest -o addopts="-q" tests/test_fuzz.py --hypothesis-show-statistics
+
+## Rebuild bot/static/govuk.css from govuk-frontend (npm) and bot/static/src/govuk.scss, after
+## changing either. The built file is committed, so running the service needs no Node.
+css: $(AXE)
+	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map \
+		bot/static/src/govuk.scss bot/static/govuk.css

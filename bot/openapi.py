@@ -165,8 +165,15 @@ DOCUMENT: dict[str, Any] = {
                     "choices": {"type": "array", "items": {"$ref": "#/components/schemas/Choice"}},
                     "incident": {"type": ["integer", "null"], "minimum": 1},
                     "question": {"type": "string"},
+                    "title": {"type": "string"},
                     "hint": {"type": "string"},
                     "unsure": {"type": "boolean"},
+                    "answer": {
+                        "oneOf": [
+                            {"type": "string"},
+                            {"type": "array", "items": {"type": "string"}},
+                        ]
+                    },
                     "max_length": {"type": ["integer", "null"]},
                     "review": {"type": "array", "items": {"$ref": "#/components/schemas/Section"}},
                     "incidents": {

@@ -52,6 +52,10 @@ class Rendered:
     messages without the question and the answers to check, which a page shows as controls."""
 
 
+TITLE_CHARS = 65
+"""Longer questions give the page title their short name (the label on check your answers)."""
+
+
 @dataclass
 class ChatRenderer:
     """The web chat's words: buttons carry the choices, so questions carry no instructions."""
@@ -97,6 +101,9 @@ class ChatRenderer:
             data["question"] = "Check your answers before sending your request"
         else:
             data["question"] = self.wording(ask)
+        # A page title is the question, or its short name when the question is long.
+        long = ask.question is not None and len(data["question"]) > TITLE_CHARS
+        data["title"] = ask.question.label if long and ask.question else data["question"]
         data["hint"] = self.hint(ask)
         data["unsure"] = ask.kind == Kind.DATE or ask.field == "hate_motivated"
         data["max_length"] = MAX_TEXT if ask.kind == Kind.TEXT else None
@@ -104,6 +111,9 @@ class ChatRenderer:
             data["review"] = review_sections(journey_rows(model), len(model.incidents))
         if ask.field == "another_incident":
             data["incidents"] = incidents_so_far(model)
+        answer = current_answer(ask, model)
+        if answer is not None:
+            data["answer"] = answer
         return data
 
     # -- pieces, also used by the forms ---------------------------------------------------
@@ -230,6 +240,27 @@ def review_sections(answer_rows: list[Row], incidents: int) -> list[dict[str, An
             }
         )
     return sections
+
+
+def current_answer(ask: Ask, model: DialogModel) -> str | list[str] | None:
+    """The answer already given to the question being asked (changing it from check your
+    answers, or after back): the text to pre-fill, or the choice values to pre-select."""
+    step = model.current
+    if ask.question is None or ask.pending is not None or step is None:
+        return None
+    try:
+        value = model.given.value(step)
+    except KeyError:
+        return None
+    if ask.kind == Kind.YES_NO:
+        return [] if value is None else ["yes" if value else "no"]
+    if ask.choices:
+        return (
+            []
+            if value is None
+            else [str(v) for v in (value if isinstance(value, list) else [value])]
+        )
+    return "" if value is None else show(ask.question, value)
 
 
 def incidents_so_far(model: DialogModel) -> list[dict[str, Any]]:
