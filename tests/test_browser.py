@@ -23,6 +23,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from bot.conversation import utcnow
 from tests.browser import CouncilSite
 from tests.browser import LiveServer
+from tests.browser import accessibility_of_focus
 from tests.browser import active
 from tests.browser import chromium
 from tests.browser import council_site  # noqa: F401 (fixture)
@@ -32,6 +33,7 @@ from tests.browser import screenshot
 from tests.browser import serve_app
 from tests.browser import text_of
 from tests.browser import wait_for
+from tests.browser import watch_busy
 from tests.conftest import Clock
 from tests.conftest import make_app
 
@@ -159,6 +161,13 @@ class ChatResident:
     def check(self, where: str) -> None:
         self.violations += run_axe(self.driver, where)
 
+    def question_is_read_on_focus(self, where: str) -> None:
+        """The focused control's name, description or group holds the current question."""
+        asked = text_of(self.driver, "#question-text")
+        focus = accessibility_of_focus(self.driver)
+        heard = " ".join([focus["name"], focus["description"], *focus["groups"]])
+        assert asked and asked in heard, f"{where}: focus on {focus} does not say {asked!r}"
+
 
 def _start_chat(driver: WebDriver, url: str) -> ChatResident:
     driver.get(url)
@@ -167,7 +176,9 @@ def _start_chat(driver: WebDriver, url: str) -> ChatResident:
     resident = ChatResident(driver)
     wait_for(
         driver,
-        lambda d: resident.bot_messages() >= 1 and d.find_elements(By.CSS_SELECTOR, ".button-choice"),
+        lambda d: (
+            resident.bot_messages() >= 1 and d.find_elements(By.CSS_SELECTOR, ".button-choice")
+        ),
     )
     return resident
 
@@ -175,17 +186,29 @@ def _start_chat(driver: WebDriver, url: str) -> ChatResident:
 def test_a_whole_application_by_keyboard_in_the_chat_page_passes_axe_at_every_step(
     browser: WebDriver, live: LiveServer
 ) -> None:
+    watch_busy(browser)
+    titles: list[str] = []
     resident = _start_chat(browser, f"{live.url}/chat")
     resident.tab_to_first_option()
     resident.check("first question")
+    resident.question_is_read_on_focus("first question")
     for width in (320, 1280):
         screenshot(browser, "chat-1-first-question", width)
     for number, (value, kind) in enumerate(SCRIPT):
         resident.answer(value, kind)
         resident.check(f"after answer {number + 1}")
+        resident.question_is_read_on_focus(f"after answer {number + 1}")
+        titles.append(browser.title)
+        assert browser.execute_script("return window.__busy") == [], "nothing is ever busy"
+        # The one live region carries feedback only: never the question.
+        assert text_of(browser, "#question-text") not in text_of(browser, "#feedback")
         if number == INCIDENT_QUESTION - 1:
             for width in (320, 1280):
                 screenshot(browser, "chat-2-incident-question", width)
+    # The page title names the question being asked, then the service.
+    assert len(set(titles)) > len(SCRIPT) // 2
+    assert all(t.endswith(" - Ask for an anti-social behaviour case review") for t in titles)
+    assert titles[2].startswith("What is your full name?")
     assert text_of(browser, "#question-text").startswith("Check your answers")
     assert "Jane Smith" in text_of(browser, "#question .govuk-summary-list")
     for width in (320, 1280):
@@ -407,3 +430,119 @@ def test_the_axe_check_does_find_a_planted_violation(browser: WebDriver, live: L
     )
     found = {v["id"] for v in run_axe(browser, "planted")}
     assert {"label", "image-alt"} <= found
+
+
+def _chat_at(browser: WebDriver, url: str, answers: int) -> ChatResident:
+    """A fresh chat, answered by keyboard up to SCRIPT[answers]."""
+    resident = _start_chat(browser, url)
+    resident.tab_to_first_option()
+    for value, kind in SCRIPT[:answers]:
+        resident.answer(value, kind)
+    return resident
+
+
+def test_a_wrong_answer_in_the_chat_is_linked_to_its_field_and_announced_once(
+    browser: WebDriver, live: LiveServer
+) -> None:
+    resident = _chat_at(browser, f"{live.url}/chat", 4)
+    before = resident.bot_messages()
+    active(browser).send_keys("not a postcode", Keys.ENTER)
+    resident.ready(before)
+    box = active(browser)
+    assert box.get_attribute("id") == "answer" and box.get_attribute("aria-invalid") == "true"
+    assert box.get_attribute("value") == "not a postcode"  # kept, to correct
+    focus = accessibility_of_focus(browser)
+    assert "What is your postcode?" in focus["name"]
+    assert "enter a full UK postcode" in focus["description"]
+    assert "enter a full UK postcode" in text_of(browser, "#feedback")
+    # The question is not in the live region, so it is read once, by focus.
+    assert "What is your postcode?" not in text_of(browser, "#feedback")
+
+
+def test_reloading_the_chat_replays_nothing_to_a_screen_reader(
+    browser: WebDriver, live: LiveServer
+) -> None:
+    _chat_at(browser, f"{live.url}/chat", 4)
+    browser.refresh()
+    wait_for(browser, lambda d: d.find_elements(By.ID, "answer"))
+    assert "Jane Smith" in text_of(browser, "#transcript")  # shown again
+    live_regions = browser.execute_script(
+        "return [...document.querySelectorAll('[aria-live], [role=log], [role=status], [role=alert]')]"
+        ".filter(e => e.offsetParent !== null || e.id === 'feedback').map(e => e.id)"
+    )
+    assert live_regions == ["feedback"]
+    assert text_of(browser, "#feedback") == ""  # nothing announced
+
+
+def test_start_again_in_the_chat_offers_yes_and_no(browser: WebDriver, live: LiveServer) -> None:
+    resident = _chat_at(browser, f"{live.url}/chat", 3)
+    before = resident.bot_messages()
+    resident.tab_to("Start again")
+    resident.press(Keys.ENTER)
+    resident.ready(before)
+    labels = [b.text for b in browser.find_elements(By.CSS_SELECTOR, ".button-choice")]
+    assert labels == ["Yes, start again", "No, keep my answers"]
+    assert "Are you sure?" in text_of(browser, "#question-text")
+    assert active(browser).text == "Yes, start again"
+    resident.press(Keys.TAB, Keys.ENTER)  # No: the answers are kept
+    resident.ready(before + 1)
+    assert "What is your address?" in text_of(browser, "#question-text")
+
+
+def test_an_over_long_answer_shows_the_limit_and_survives_refusal(
+    browser: WebDriver, live: LiveServer
+) -> None:
+    resident = _chat_at(browser, f"{live.url}/chat", 3)  # at the address (a text box)
+    count = browser.find_element(By.ID, "answer-count")
+    assert "up to 3,000 characters" in count.text
+    long = "A very long address. " * 150  # 3,150 characters
+    for text, refused in ((long, "keep it under 3,000"), (long * 4, "up to 10,000")):
+        browser.execute_script(
+            "const box = document.getElementById('answer'); box.value = arguments[0];"
+            "box.dispatchEvent(new Event('input'));",
+            text,
+        )
+        assert "too many" in count.text
+        before = resident.bot_messages()
+        resident.tab_to("Send")
+        resident.press(Keys.ENTER)
+        wait_for(browser, lambda d: refused in text_of(d, "#feedback"))
+        assert browser.find_element(By.ID, "answer").get_attribute("value") == text
+    del before
+
+
+def test_the_chat_page_is_as_tall_as_its_content_on_a_phone(live: LiveServer) -> None:
+    """No blank area below the footer at 390px, even at check your answers."""
+    driver = chromium(width=390, height=844)
+    try:
+        resident = _chat_at(driver, f"{live.url}/chat", len(SCRIPT))
+        assert text_of(driver, "#question-text").startswith("Check your answers")
+        del resident
+        gap = driver.execute_script(
+            "const footer = document.querySelector('footer').getBoundingClientRect();"
+            "return document.documentElement.scrollHeight - (footer.bottom + window.scrollY);"
+        )
+        assert gap <= 1
+    finally:
+        driver.quit()
+
+
+def test_focus_is_visible_on_link_styled_controls_in_forced_colours(
+    browser: WebDriver, live: LiveServer
+) -> None:
+    _start_chat(browser, f"{live.url}/chat")
+    browser.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia", {"features": [{"name": "forced-colors", "value": "active"}]}
+    )
+    try:
+        assert browser.execute_script("return matchMedia('(forced-colors: active)').matches")
+        for selector in ("[data-command=back]", "a.govuk-link"):
+            browser.find_element(By.CSS_SELECTOR, selector).send_keys("")  # focus it
+            browser.execute_script(f"document.querySelector('{selector}').focus()")
+            style = browser.execute_script(
+                "const s = getComputedStyle(document.activeElement);"
+                "return [s.outlineStyle, parseFloat(s.outlineWidth)];"
+            )
+            assert style[0] != "none" and style[1] >= 2, f"{selector}: {style}"
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
