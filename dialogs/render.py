@@ -96,14 +96,15 @@ class ChatRenderer:
         longest answer taken, and at check your answers the answers by section."""
         data = ask.expects()
         if ask.pending is not None:
-            data["question"] = self.pending_question(ask)
+            asked = self.pending_question(ask)
         elif ask.question is None:
-            data["question"] = "Check your answers before sending your request"
+            asked = "Check your answers before sending your request"
         else:
-            data["question"] = self.wording(ask)
+            asked = self.wording(ask)
+        data["question"] = asked
         # A page title is the question, or its short name when the question is long.
-        long = ask.question is not None and len(data["question"]) > TITLE_CHARS
-        data["title"] = ask.question.label if long and ask.question else data["question"]
+        long = ask.question is not None and len(asked) > TITLE_CHARS
+        data["title"] = ask.question.label if long and ask.question else asked
         data["hint"] = self.hint(ask)
         data["unsure"] = ask.kind == Kind.DATE or ask.field == "hate_motivated"
         data["max_length"] = MAX_TEXT if ask.kind == Kind.TEXT else None

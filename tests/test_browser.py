@@ -467,7 +467,8 @@ def test_reloading_the_chat_replays_nothing_to_a_screen_reader(
     wait_for(browser, lambda d: d.find_elements(By.ID, "answer"))
     assert "Jane Smith" in text_of(browser, "#transcript")  # shown again
     live_regions = browser.execute_script(
-        "return [...document.querySelectorAll('[aria-live], [role=log], [role=status], [role=alert]')]"
+        "return [...document.querySelectorAll("
+        "'[aria-live], [role=log], [role=status], [role=alert]')]"
         ".filter(e => e.offsetParent !== null || e.id === 'feedback').map(e => e.id)"
     )
     assert live_regions == ["feedback"]
@@ -506,9 +507,8 @@ def test_an_over_long_answer_shows_the_limit_and_survives_refusal(
         before = resident.bot_messages()
         resident.tab_to("Send")
         resident.press(Keys.ENTER)
-        wait_for(browser, lambda d: refused in text_of(d, "#feedback"))
+        wait_for(browser, lambda d, said=refused: said in text_of(d, "#feedback"))
         assert browser.find_element(By.ID, "answer").get_attribute("value") == text
-    del before
 
 
 def test_the_chat_page_is_as_tall_as_its_content_on_a_phone(live: LiveServer) -> None:
