@@ -504,7 +504,6 @@ def test_an_over_long_answer_shows_the_limit_and_survives_refusal(
             text,
         )
         assert "too many" in count.text
-        before = resident.bot_messages()
         resident.tab_to("Send")
         resident.press(Keys.ENTER)
         wait_for(browser, lambda d, said=refused: said in text_of(d, "#feedback"))
