@@ -235,6 +235,29 @@ class Conversations:
         assert row is not None
         return dialog, row["reference"]
 
+    def keep_draft(self, conversation_id: str, step: list[Any] | None, text: str | None) -> None:
+        """Keep a refused answer on the server (never in a cookie), to show again in its box;
+        `text` None drops it. Kept with the answers, so it goes when they go."""
+        now = self.clock()
+        with db.write(self.engine) as conn:
+            row = store.lock_conversation(conn, conversation_id)
+            dialog = self.restore(row, now)
+            assert row is not None
+            if text is None:
+                dialog.model.view.pop("draft", None)
+            else:
+                dialog.model.view["draft"] = {"step": step, "text": text}
+            store.save_conversation(
+                conn,
+                conversation_id,
+                state=_state_of(dialog.model),
+                status=row["status"],
+                data=dialog.model.to_json(),
+                transcript=json.loads(row["transcript"]),
+                now=now,
+                reference=row["reference"],
+            )
+
     def extend(self, conversation_id: str) -> dt.datetime:
         """Restart the idle timer of an open conversation (the resident asked for more time)."""
         now = self.clock()

@@ -10,6 +10,7 @@ The SMS budget and paging live here and nowhere else. Adding a channel means one
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -52,7 +53,19 @@ class Rendered:
     messages without the question and the answers to check, which a page shows as controls."""
 
 
-TITLE_CHARS = 65
+_QUESTION_END = re.compile(r"\?\s+(?=\S)")
+
+
+def split_question(wording: str) -> tuple[str, str]:
+    """The question up to its question mark, and what follows it (a hint, like "For example
+    a street"): on a page the first is the heading and the second sits under it."""
+    end = _QUESTION_END.search(wording)
+    if end is None:
+        return wording, ""
+    return wording[: end.start() + 1], wording[end.end() :]
+
+
+TITLE_CHARS = 60
 """Longer questions give the page title their short name (the label on check your answers)."""
 
 
@@ -101,11 +114,12 @@ class ChatRenderer:
             asked = "Check your answers before sending your request"
         else:
             asked = self.wording(ask)
+        asked, after = split_question(asked)
         data["question"] = asked
         # A page title is the question, or its short name when the question is long.
         long = ask.question is not None and len(asked) > TITLE_CHARS
         data["title"] = ask.question.label if long and ask.question else asked
-        data["hint"] = self.hint(ask)
+        data["hint"] = self.hint(ask, after)
         data["unsure"] = ask.kind == Kind.DATE or ask.field == "hate_motivated"
         data["max_length"] = MAX_TEXT if ask.kind == Kind.TEXT else None
         if ask.field == CONFIRM and ask.pending is None:
@@ -146,12 +160,19 @@ class ChatRenderer:
         said = Said.CONFIRM_RESTART if ask.pending == Pending.RESTART else Said.OFFER_RESUME_AGAIN
         return texts.SAID[said]
 
-    def hint(self, ask: Ask) -> str:
-        """One line of help under the question on a page."""
+    def hint(self, ask: Ask, after: str = "") -> str:
+        """One line of help under the question on a page: what the wording says after the
+        question itself ("For example ..."), its hint, or else its help."""
         question = ask.question
         if question is None:
             return ""
-        return (question.hint or question.help).format(max=MAX_INCIDENTS)
+        hint = " ".join(part for part in (after, question.hint) if part)
+        return (hint or question.help).format(max=MAX_INCIDENTS)
+
+    def heading(self, ask: Ask) -> tuple[str, str]:
+        """A page's question (its heading, label or legend) and the hint under it."""
+        question, after = split_question(self.wording(ask))
+        return question, self.hint(ask, after)
 
     def note(self, note: Note, ask: Ask | None) -> list[str]:
         """The words of one note (a few notes are more than one message)."""
