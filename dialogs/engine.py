@@ -18,6 +18,7 @@ from dialogs.journey import Step
 from dialogs.lifecycle import FINAL
 from dialogs.lifecycle import lifecycle
 from dialogs.model import DialogModel
+from dialogs.parsing import Approximate
 from dialogs.parsing import Choice
 from dialogs.parsing import Invalid
 from dialogs.parsing import parse_yes_no
@@ -50,6 +51,8 @@ _WORDS: dict[Command, frozenset[str]] = {
 _CARRY_ON = {"1", "carry on", "continue", "yes", "y", "go on", "resume", "carry on please", "ok",
              "carry on where i left off"}  # fmt: skip
 _START_AGAIN = {"2", "start again", "restart", "start over", "new", "begin again", "reset"}
+_SAME_DAY = frozenset({"same day", "the same day", "that day", "on the same day", "same",
+                       "that same day", "the day it happened", "same day it happened"})  # fmt: skip
 _DANGER = re.compile(r"\b(in danger|emergency|help me now|being attacked|going to kill|suicid)")
 
 RESTART_CHOICES = (Choice("yes", "Yes, start again"), Choice("no", "No, keep my answers"))
@@ -173,12 +176,17 @@ class Dialog:
                 "We need a phone number or an email address to contact you. Give your email "
                 "address, or go back to give a phone number."
             )
+        happened = facts.incident.get("incident_date")
         if inbound.values is not None and question.choices:
             value: Any = _picked(question, inbound.values)
+        elif question.field == "report_date" and words in _SAME_DAY and isinstance(happened, str):
+            value = happened  # reported the day it happened
         else:
             value = question.parse(inbound.text, today)
         if isinstance(value, dt.date):
             value = value.isoformat()
+        elif isinstance(value, Approximate):
+            value = value.to_json()  # what they said, with its precision
         problem = question.check(value, facts) if question.check else None
         if problem:
             raise Invalid(problem)
@@ -197,6 +205,11 @@ class Dialog:
                 del self.model.incidents[index + 1 :]
         if question.kind != Kind.DATE:
             return []
+        if isinstance(value, dict):
+            approximate = Approximate.from_json(value)
+            if approximate.precision == "vague":
+                return [Note(Said.DATE_UNKNOWN)]
+            return [Note(Said.DATE_NOTED, text=approximate.describe())]
         if value is None:
             return [Note(Said.DATE_UNKNOWN)]
         return [Note(Said.DATE_NOTED, date=dt.date.fromisoformat(value))]

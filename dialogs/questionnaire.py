@@ -248,7 +248,8 @@ def _contact_works(value: Any, facts: Facts) -> str | None:
 def _after_incident(value: Any, facts: Facts) -> str | None:
     """An incident never happens after its first report."""
     reported = facts.incident.get("report_date")
-    if value and reported and value > reported:
+    # Only exact dates are compared: an approximate one is checked by staff.
+    if isinstance(value, str) and isinstance(reported, str) and value > reported:
         return (
             "The incident cannot be after you first reported it, on "
             f"{format_date(dt.date.fromisoformat(reported))}. Check the date and try again."
@@ -259,7 +260,7 @@ def _after_incident(value: Any, facts: Facts) -> str | None:
 def _before_report(value: Any, facts: Facts) -> str | None:
     """A report never comes before the incident it is about."""
     happened = facts.incident.get("incident_date")
-    if value and happened and value < happened:
+    if isinstance(value, str) and isinstance(happened, str) and value < happened:
         return (
             "You cannot have reported it before it happened, on "
             f"{format_date(dt.date.fromisoformat(happened))}. Check the date and try again, "

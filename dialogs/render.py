@@ -184,7 +184,7 @@ class ChatRenderer:
         if said == Said.HELP:
             return [self.help(ask)]
         if said == Said.DATE_NOTED:
-            return [f"Thanks. I have {format_date(note.date)}."]
+            return [f"Thanks. I have {note.text or format_date(note.date)}."]
         if said == Said.INCIDENT_REMOVED:
             return [f"Incident {note.number} has been removed."]
         if said == Said.ENDED:

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from dialogs.parsing import Approximate
 from dialogs.parsing import format_date
 from dialogs.questionnaire import AGENCY_CHOICES
 from dialogs.questionnaire import CONTACT_CHOICES
@@ -33,7 +34,10 @@ class Section:
     lines: list[str]
 
 
-def _date(value: str | None) -> str:
+def _date(value: str | None, approximately: dict[str, Any] | None = None) -> str:
+    if not value and approximately:  # not one date: as the resident put it, for staff to check
+        said = Approximate.from_json(approximately)
+        return f'Not known exactly: {said.describe()} (they said "{said.said[:60]}")'
     return format_date(dt.date.fromisoformat(value)) if value else "Not known"
 
 
@@ -118,9 +122,15 @@ def sections(record: dict[str, Any], *, youth_offending_team: bool = False) -> l
             Section(
                 f"Incident {number}",
                 [
-                    ("Happened on", _date(incident["occurred_on"])),
+                    (
+                        "Happened on",
+                        _date(incident["occurred_on"], incident.get("occurred_approximately")),
+                    ),
                     ("Reported to", ", ".join(_LABELS.get(a, a) for a in incident["reported_to"])),
-                    ("First reported on", _date(incident["reported_on"])),
+                    (
+                        "First reported on",
+                        _date(incident["reported_on"], incident.get("reported_approximately")),
+                    ),
                     ("Reference", _or_none(incident.get("reference"))),
                     ("What happened", incident["description"]),
                 ],

@@ -276,7 +276,7 @@ def test_change_before_check_your_answers_explains(resident: Resident) -> None:
         ([*VICTIM_DETAILS, "yes"], "aliens", "I did not understand"),
         ([*VICTIM_DETAILS, "no"], "tomorrow", "past"),
         ([*VICTIM_DETAILS, "no"], "31/04/2026", "could not read"),
-        ([*VICTIM_DETAILS, "no"], "March 2026", "day as well"),
+        ([*VICTIM_DETAILS, "no"], "every day", "when it started"),
         ([*VICTIM_DETAILS, "no", "10/10/2026", "noise"], "the vicar", "I did not understand"),
         ([*VICTIM_DETAILS, "no", "10/10/2026", "noise", "police"], "9/10/2026",
          "before it happened"),
