@@ -36,7 +36,6 @@ from dialogs.model import DialogModel
 from dialogs.parsing import MAX_TEXT
 from dialogs.questionnaire import BY_FIELD
 from dialogs.render import ChatRenderer
-from dialogs.render import incidents_so_far
 from dialogs.turn import Ask
 from dialogs.turn import Command
 from dialogs.turn import Inbound
@@ -456,22 +455,6 @@ def apply_answer() -> ResponseReturnValue:
         _service().keep_draft(conversation_id, None, None)
     target = "web.apply_done" if turn.done else "web.apply_question"
     return redirect(url_for(target), code=303)
-
-
-@bp.get("/apply/remove/<int:number>")
-def apply_remove(number: int) -> ResponseReturnValue:
-    """Are you sure? before an incident is removed (as start again asks first)."""
-    current = _current()
-    if current is None:
-        return redirect(url_for("web.apply_start"))
-    dialog, _ = current
-    incidents = dialog.model.incidents
-    if not dialog.reviewing or not 1 <= number <= len(incidents) or len(incidents) < 2:
-        return redirect(url_for("web.apply_question"))
-    told = incidents_so_far(dialog.model)[number - 1]
-    summary = f"{told['date']}. {told['description']}"
-    return render_template("apply_remove.html", number=number, summary=summary,
-                           csrf_token=csrf_token(), **page_context())  # fmt: skip
 
 
 # -- error pages for people (the API's errors stay JSON) -------------------------------------

@@ -23,6 +23,7 @@ from dialogs.parsing import Choice
 from dialogs.parsing import Invalid
 from dialogs.parsing import parse_yes_no
 from dialogs.parsing import simplify
+from dialogs.parsing import suggest_email
 from dialogs.questionnaire import BY_FIELD
 from dialogs.questionnaire import CONFIRM
 from dialogs.questionnaire import MAX_INCIDENTS
@@ -112,6 +113,10 @@ class Dialog:
             return self._answer_resume(inbound, words)
         if self.model.pending == Pending.RESTART:
             return self._confirm_restart(inbound, words)
+        if self.model.pending == Pending.EMAIL:
+            return self._confirm_email(inbound, words, today)
+        if self.model.pending == Pending.REMOVE:
+            return self._confirm_remove(inbound, words)
         command = inbound.command or self._command(words)
         if command == Command.HELP:
             return self._ask([Note(Said.HELP)])
@@ -134,13 +139,21 @@ class Dialog:
         step = self.model.current
         assert step is not None
         question = BY_FIELD[step[0]]
-        given = self.model.given
         if _DANGER.search(words) and not question.narrative:
             return self._ask([Note(Said.SAFETY)])
         try:
             value = self._read(question, step, inbound, words, command, today)
         except Invalid as problem:
             return self._ask([], problem=str(problem))
+        suggested = suggest_email(value) if question.kind == Kind.EMAIL and value else None
+        if suggested:  # a likely typo in the domain: ask before keeping it (GOV.UK pattern)
+            self.model.pending = Pending.EMAIL
+            self.model.checking = {"typed": value, "suggested": suggested}
+            return self._ask([Note(Said.CHECK_EMAIL, text=suggested)], repeat=False)
+        return self._accept(question, step, value, words)
+
+    def _accept(self, question: Question, step: Step, value: Any, words: str) -> Outcome:
+        """Keep an answer that was read, and move on to what comes next."""
         notes = self._store(question, step, value)
         if question.narrative and _DANGER.search(words):
             notes.append(Note(Said.SAFETY))
@@ -264,6 +277,44 @@ class Dialog:
         self.model.__dict__.update(fresh.__dict__)
         return self._ask([Note(Said.RESTARTED)])
 
+    def _confirm_email(self, inbound: Inbound, words: str, today: dt.date) -> Outcome:
+        """After "did you mean": the suggested address, the one typed, or a new one."""
+        checking = self.model.checking
+        suggested, typed = str(checking.get("suggested")), str(checking.get("typed"))
+        self.model.pending, self.model.checking = None, {}
+        picked = inbound.values[0] if inbound.values else None
+        chosen = {"suggested": suggested, "typed": typed}.get(picked or "")
+        if chosen is None and picked is None and "@" not in inbound.text:
+            if self._command(words) is not None or inbound.command is not None:
+                return self.handle(inbound, today)
+            try:
+                chosen = suggested if parse_yes_no(words) else typed
+            except Invalid:
+                self.model.pending, self.model.checking = Pending.EMAIL, checking
+                return self._ask(
+                    [], problem=f"Choose yes to use {suggested}, or no to use {typed}.",
+                    repeat=False,
+                )  # fmt: skip
+        if chosen is None:  # a new address: read it as the answer to the email question
+            return self._answer(inbound, words, None, today)
+        if chosen == typed:  # they know best: keep it as typed, without asking again
+            return self._accept(BY_FIELD["email"], ("email", None), typed, words)
+        return self._accept(BY_FIELD["email"], ("email", None), suggested, words)
+
+    def _confirm_remove(self, inbound: Inbound, words: str) -> Outcome:
+        number = int(self.model.checking.get("incident", 0))
+        self.model.pending, self.model.checking = None, {}
+        picked = inbound.values[0] if inbound.values else None
+        yes = picked == "yes"
+        if picked is None:
+            try:
+                yes = parse_yes_no(words) or words.startswith(("remove", "delete"))
+            except Invalid:
+                yes = words.startswith(("remove", "delete"))
+        if yes:
+            return self._remove_incident(number)
+        return self._ask([Note(Said.INCIDENT_KEPT, number=number)])
+
     def _confirm_restart(self, inbound: Inbound, words: str) -> Outcome:
         self.model.pending = None
         picked = inbound.values[0] if inbound.values else None
@@ -295,8 +346,17 @@ class Dialog:
         if words.startswith(("add incident", "add another", "another incident")):
             return self._add_incident()
         remove = re.match(r"^(remove|delete) incident (\d+)$", words)
-        if remove:
-            return self._remove_incident(int(remove.group(2)))
+        if remove:  # are you sure? first, as start again asks
+            number = int(remove.group(2))
+            incidents = self.model.incidents
+            if not 1 <= number <= len(incidents):
+                return self._ask([], problem=f"There is no incident {number}.", repeat=False)
+            if len(incidents) == 1:
+                return self._ask(
+                    [], problem="You need to tell us about at least one incident.", repeat=False
+                )
+            self.model.pending, self.model.checking = Pending.REMOVE, {"incident": number}
+            return self._ask([Note(Said.CONFIRM_REMOVE, number=number)], repeat=False)
         if words.startswith("change"):
             return self._change(words.removeprefix("change").strip())
         return self._ask([Note(Said.AT_CONFIRM)], repeat=False)
@@ -357,9 +417,10 @@ class Dialog:
         pending = Pending(self.model.pending) if self.model.pending else None
         if pending is not None:
             field, incident = (step[0], step[1]) if step else (CONFIRM, None)
-            choices = RESTART_CHOICES if pending == Pending.RESTART else RESUME_CHOICES
+            choices, about = _pending_choices(pending, self.model.checking)
             number = incident + 1 if incident is not None else None
-            return Ask(field, Kind.CHOICE, False, choices, number, None, pending=pending)
+            return Ask(field, Kind.CHOICE, False, choices, number, None, pending=pending,
+                       about=about)  # fmt: skip
         if step is None:
             return Ask(CONFIRM, Kind.CONFIRM, False, (), None, None)
         question = BY_FIELD[step[0]]
@@ -374,6 +435,25 @@ class Dialog:
             self.model.answers.get("victim_name") or "the person",
             representative=self.model.answers.get("applicant_role") == "representative",
         )
+
+
+def _pending_choices(pending: Pending, checking: dict[str, Any]) -> tuple[tuple[Choice, ...], str]:
+    """The two answers to a yes or no asked in passing, and what it is about."""
+    if pending == Pending.RESTART:
+        return RESTART_CHOICES, ""
+    if pending == Pending.EMAIL:
+        suggested, typed = str(checking.get("suggested")), str(checking.get("typed"))
+        choices = (
+            Choice("suggested", f"Yes, use {suggested}"),
+            Choice("typed", f"No, use {typed}"),
+        )
+        return choices, suggested
+    if pending == Pending.REMOVE:
+        number = int(checking.get("incident", 0))
+        return (Choice("yes", f"Yes, remove incident {number}"), Choice("no", "No, keep it")), str(
+            number
+        )
+    return RESUME_CHOICES, ""
 
 
 def _picked(question: Question, values: tuple[str, ...]) -> Any:

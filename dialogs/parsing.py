@@ -83,13 +83,20 @@ _NO = {
 }  # fmt: skip
 
 
-def parse_yes_no(text: str) -> bool:
-    """Read yes or no, by word, number (1 yes, 2 no) or common synonym."""
+_UNSURE = re.compile(r"^(not sure|unsure|maybe|perhaps|possibly|dunno|don'?t know|idk|no idea|"
+                     r"might be|could be|i'?m not sure|im not sure)\b")  # fmt: skip
+
+
+def parse_yes_no(text: str, unsure: str = "") -> bool:
+    """Read yes or no, by word, number (1 yes, 2 no) or common synonym; `unsure` is what to
+    say to someone who is not sure."""
     words = simplify(text)
     if words in _YES or words == "1":
         return True
     if words in _NO or words == "2":
         return False
+    if _UNSURE.search(words):
+        raise Invalid(unsure or "Please answer yes or no. If you are not sure, ask for help.")
     first = words.split(" ", 1)[0] if words else ""
     if first in {"yes", "yeah", "yep", "y"}:
         return True
@@ -105,18 +112,34 @@ def _matches(choice: Choice, words: str, number: int) -> bool:
     return words in names
 
 
+_FILLER = re.compile(r"\b(pls|plz|please|thanks|thank you|ta|def|definitely|deffo|defo|tbh|"
+                     r"i think|i guess|probably|prob|just|really|by|via|lol)\b")  # fmt: skip
+
+
+def _named_in(choice: Choice, words: str) -> bool:
+    """True when the text names the choice somewhere ("its me, im the victim")."""
+    names = {choice.value.replace("_", " "), simplify(choice.label), *choice.synonyms}
+    return any(re.search(rf"(?<![\w']){re.escape(n)}(?![\w'])", words) for n in names if n)
+
+
 def parse_choice(text: str, choices: Sequence[Choice]) -> str:
-    """Read one choice by its number, value, label or an obvious synonym."""
+    """Read one choice by its number, value, label or an obvious synonym; failing that, the
+    one choice the text names among other words ("txt me pls")."""
     words = simplify(text)
     short = re.sub(r"^(the|my|a|an|by|via|i'm|i am) ", "", words)
     for number, choice in enumerate(choices, start=1):
         if _matches(choice, words, number) or _matches(choice, short, number):
             return choice.value
+    # Several words: the one choice they name (two named is a question to ask again).
+    loose = _SPACES.sub(" ", _FILLER.sub(" ", words.replace("'", ""))).strip()
+    named = [c for c in choices if _named_in(c, words) or _named_in(c, loose)]
+    if len(named) == 1 and not words.isdecimal():
+        return named[0].value
     # The question is asked again after this, with its numbered options.
     raise Invalid("Please choose one of the options. Type its number or its words.")
 
 
-_SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bplus\b)\s*")
+_SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bplus\b|\bn\b|\ban\b|\b'n'\b)\s*")
 
 
 def parse_multi_choice(text: str, choices: Sequence[Choice]) -> list[str]:
@@ -509,3 +532,30 @@ def join_labels(labels: Iterable[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# Common mail domains in the UK, for "did you mean" (GOV.UK's email address pattern).
+EMAIL_DOMAINS = (
+    "gmail.com", "googlemail.com", "hotmail.com", "hotmail.co.uk", "outlook.com", "live.com",
+    "live.co.uk", "yahoo.com", "yahoo.co.uk", "icloud.com", "me.com", "aol.com", "msn.com",
+    "btinternet.com", "sky.com", "virginmedia.com", "talktalk.net", "ntlworld.com",
+    "blueyonder.co.uk", "protonmail.com", "proton.me", "outlook.co.uk", "mail.com",
+)  # fmt: skip
+
+
+def suggest_email(address: str) -> str | None:
+    """The address with a likely typo in its domain fixed (gmial.com, gmail.con), or None.
+
+    Damerau-Levenshtein distance (rapidfuzz): one or two slips from a common domain, and not
+    a common domain itself."""
+    from rapidfuzz.distance import DamerauLevenshtein
+    from rapidfuzz.process import extractOne
+
+    local, _, domain = address.rpartition("@")
+    domain = domain.lower()
+    if not local or domain in EMAIL_DOMAINS:
+        return None
+    limit = 1 if len(domain) < 8 else 2
+    best = extractOne(domain, EMAIL_DOMAINS, scorer=DamerauLevenshtein.distance,
+                      score_cutoff=limit)  # fmt: skip
+    return f"{local}@{best[0]}" if best else None

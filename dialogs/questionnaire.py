@@ -86,6 +86,8 @@ class Question:
     ends_on: Any = None
     """An answer that ends the conversation (a refusal), with `ends_with` as the reason."""
     ends_with: EndReason | None = None
+    unsure: str = ""
+    """What to say to a resident who is not sure (a yes or no question)."""
 
     def is_optional(self, facts: Facts) -> bool:
         """True when this question may be skipped, given the other answers."""
@@ -97,7 +99,7 @@ class Question:
 
 
 _PARSERS: dict[Kind, Callable[[Question, str, dt.date], Any]] = {
-    Kind.YES_NO: lambda q, t, d: parsing.parse_yes_no(t),
+    Kind.YES_NO: lambda q, t, d: parsing.parse_yes_no(t, q.unsure),
     Kind.CHOICE: lambda q, t, d: parsing.parse_choice(t, q.choices),
     Kind.MULTI_CHOICE: lambda q, t, d: parsing.parse_multi_choice(t, q.choices),
     Kind.TEXT: lambda q, t, d: parsing.parse_text(t, what=q.label.lower()),
@@ -114,7 +116,9 @@ ROLE_CHOICES = (
         "representative",
         "I am asking for someone else",
         ("someone else", "for someone else", "representative", "on behalf", "on their behalf",
-         "family", "friend", "councillor", "mp", "other person", "somebody else"),
+         "family", "friend", "councillor", "mp", "other person", "somebody else", "my mum",
+         "my dad", "my son", "my daughter", "my neighbour", "my partner", "my husband", "my wife",
+         "mum", "dad", "son", "daughter", "neighbour", "for my mum", "for my dad"),
     ),
 )  # fmt: skip
 CONTACT_CHOICES = (
@@ -207,6 +211,10 @@ SAFETY_CHOICES = (
     Choice("none", "None is safe", ("none", "none of these", "nothing", "no way", "none is safe")),
 )
 
+_MIGHT_BE_HATE = (
+    "If you think it might be, answer yes. The team will talk it through with you. "
+    "If you think it is not, answer no."
+)
 _SKIP = ("skip", "none", "no", "n/a", "na", "nothing", "not applicable", "no thanks", "nope")
 _NO_IDEA = ("not sure", "don't know", "dont know")
 YOUR_DETAILS, ABOUT_PROBLEM = "Your details", "About the problem"
@@ -483,6 +491,7 @@ QUESTIONS: tuple[Question, ...] = (
         typed="Type yes or no.",
         help="This is called a hate incident or hate crime. It can change how your request is "
         "looked at.",
+        unsure=_MIGHT_BE_HATE,
         choices=YES_NO_CHOICES,
         section=YOUR_DETAILS,
         change_words=("hate", "hate crime", "hate incident", "because of who i am"),
@@ -538,6 +547,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Hate incident",
         "Incident {n}: was this incident because of who {you_are}?",
         typed="Type yes or no.",
+        unsure=_MIGHT_BE_HATE,
         choices=YES_NO_CHOICES,
         ask_if=_hate,
         loop=INCIDENT_LOOP,

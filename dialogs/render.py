@@ -66,6 +66,9 @@ def split_question(wording: str) -> tuple[str, str]:
 
 
 TITLE_CHARS = 60
+_FILLED_IN = frozenset({Said.CHECK_EMAIL, Said.CONFIRM_REMOVE, Said.INCIDENT_KEPT})
+_ASKED_IN_PASSING = frozenset({Said.CONFIRM_RESTART, Said.OFFER_RESUME, Said.OFFER_RESUME_AGAIN,
+                               Said.CHECK_EMAIL, Said.CONFIRM_REMOVE})  # fmt: skip
 """Longer questions give the page title their short name (the label on check your answers)."""
 
 
@@ -89,10 +92,13 @@ class ChatRenderer:
         feedback = list(messages)
         if outcome.ask is not None and outcome.ask.pending is not None:
             # The yes or no asked in passing is the question itself, not feedback.
-            asked = {texts.SAID[s] for s in (Said.CONFIRM_RESTART, Said.OFFER_RESUME_AGAIN)}
-            asked |= {texts.TYPED.get(s, "") for s in (Said.CONFIRM_RESTART, Said.OFFER_RESUME)}
-            asked.add(texts.SAID[Said.OFFER_RESUME])
-            feedback = [m for m in feedback if m not in asked]
+            feedback = [outcome.problem] if outcome.problem else []
+            feedback += [
+                m
+                for note in outcome.notes
+                if note.said not in _ASKED_IN_PASSING
+                for m in self.note(note, outcome.ask)
+            ]
         if outcome.ended is not None:
             pass  # nothing more to ask
         elif outcome.review is not None and outcome.repeat:
@@ -120,7 +126,7 @@ class ChatRenderer:
         long = ask.question is not None and len(asked) > TITLE_CHARS
         data["title"] = ask.question.label if long and ask.question else asked
         data["hint"] = self.hint(ask, after)
-        data["unsure"] = ask.kind == Kind.DATE or ask.field == "hate_motivated"
+        data["unsure"] = ask.kind == Kind.DATE  # "not sure" is an answer to a date
         data["max_length"] = MAX_TEXT if ask.kind == Kind.TEXT else None
         if ask.field == CONFIRM and ask.pending is None:
             data["review"] = review_sections(journey_rows(model), len(model.incidents))
@@ -156,7 +162,12 @@ class ChatRenderer:
         return text
 
     def pending_question(self, ask: Ask) -> str:
-        """The yes or no asked in passing (start again? carry on?), as a question."""
+        """The yes or no asked in passing (start again? carry on? did you mean?), as a page
+        asks it: the choices are its buttons."""
+        if ask.pending == Pending.EMAIL:
+            return texts.SAID[Said.CHECK_EMAIL].format(text=ask.about)
+        if ask.pending == Pending.REMOVE:
+            return texts.SAID[Said.CONFIRM_REMOVE].format(number=ask.about)
         said = Said.CONFIRM_RESTART if ask.pending == Pending.RESTART else Said.OFFER_RESUME_AGAIN
         return texts.SAID[said]
 
@@ -187,6 +198,10 @@ class ChatRenderer:
             return [f"Thanks. I have {note.text or format_date(note.date)}."]
         if said == Said.INCIDENT_REMOVED:
             return [f"Incident {note.number} has been removed."]
+        if said in _FILLED_IN:
+            table = texts.TYPED if self.typed else {}
+            wording = table.get(said) or texts.SAID[said]
+            return [wording.format(text=note.text or "", number=note.number or "")]
         if said == Said.ENDED:
             return []
         table = texts.TYPED if self.typed else {}

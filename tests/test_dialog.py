@@ -201,7 +201,7 @@ def test_add_and_remove_incidents_from_check_your_answers(resident: Resident) ->
     resident.say("add incident", *incident("3/10/2026", "4/10/2026"))
     assert resident.field == "confirm"
     assert len(resident.dialog.model.incidents) == 2
-    resident.say("remove incident 1")
+    resident.say("remove incident 1", "yes")  # after "are you sure?"
     assert [i["incident_date"] for i in resident.dialog.model.incidents] == ["2026-10-03"]
 
 

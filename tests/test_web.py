@@ -227,8 +227,10 @@ def test_removing_an_incident_on_the_form_asks_first(client: FlaskClient) -> Non
     for answer in answers[3:]:
         _answer(client, csrf, answer=answer)
     check = client.get("/apply/check").get_data(as_text=True)
-    assert 'href="/apply/remove/2"' in check
-    sure = client.get("/apply/remove/2").get_data(as_text=True)
+    assert 'value="remove incident 2"' in check
+    assert _answer(client, csrf, command="remove incident 2") == "/apply/question"
+    sure = client.get("/apply/question").get_data(as_text=True)
     assert "Are you sure you want to remove incident 2?" in sure
-    assert _answer(client, csrf, command="remove incident 2") == "/apply/check"
+    assert "Yes, remove incident 2" in sure and "No, keep it" in sure
+    assert _answer(client, csrf, choices_shown="1", choice="yes") == "/apply/check"
     assert "Incident 2" not in client.get("/apply/check").get_data(as_text=True)
