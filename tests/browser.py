@@ -58,6 +58,9 @@ def chromium(javascript: bool = True, width: int = 1280, height: int = 900) -> W
         )
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
+    # Headless Chromium starts no narrower than 500px whatever --window-size says: a phone's
+    # 390px needs setting once it runs.
+    driver.set_window_size(width, height)
     return driver
 
 
