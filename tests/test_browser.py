@@ -608,3 +608,98 @@ def test_the_widget_on_a_phone_is_modal_and_fits_above_the_browser_bar(
         assert driver.execute_script("return document.querySelectorAll('[inert]').length") == 0
     finally:
         driver.quit()
+
+
+def test_at_400_percent_zoom_nothing_scrolls_inside_the_page(live: LiveServer) -> None:
+    """1280 by 1024 at 400% is 320 by 256 CSS pixels: the conversation flows with the page,
+    and the question is in no box of its own that scrolls."""
+    driver = chromium(width=320, height=256)
+    try:
+        resident = _chat_at(driver, f"{live.url}/chat", 6)
+        del resident
+        scrollers = driver.execute_script(
+            "return [...document.querySelectorAll('body *')].filter(e => {"
+            " const s = getComputedStyle(e).overflowY;"
+            " return (s === 'auto' || s === 'scroll') && e.scrollHeight > e.clientHeight + 1;"
+            "}).map(e => e.id || e.className)"
+        )
+        assert scrollers == []
+        assert "What is your email address?" in text_of(driver, "label[for=answer]")
+    finally:
+        driver.quit()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_whole_application_by_keyboard_alone_on_the_form_version(
+    live: LiveServer, width: int
+) -> None:
+    """Tab, Space, arrow keys and Enter only, on a phone and on a desktop."""
+    driver = chromium(javascript=False, width=width, height=900)
+
+    def tab_to(text: str) -> None:
+        for _ in range(60):
+            if active(driver).text == text or active(driver).get_attribute("value") == text:
+                return
+            active(driver).send_keys(Keys.TAB)
+        raise AssertionError(f"{text!r} cannot be reached with Tab")
+
+    def press_continue() -> None:
+        page = driver.find_element(By.TAG_NAME, "html")
+        tab_to("Continue")
+        active(driver).send_keys(Keys.ENTER)
+        wait_for(driver, lambda d: _gone(page))
+        wait_for(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+
+    try:
+        driver.get(f"{live.url}/apply")
+        driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        tab_to("Start now")
+        page = driver.find_element(By.TAG_NAME, "html")
+        active(driver).send_keys(Keys.ENTER)
+        wait_for(driver, lambda d: _gone(page))
+        for value, kind in SCRIPT:
+            driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+            if kind in {"choice", "boxes"}:
+                wanted = value if isinstance(value, list) else [value]
+                first = driver.find_element(By.ID, "answer")
+                for _ in range(40):
+                    if active(driver) == first:
+                        break
+                    active(driver).send_keys(Keys.TAB)
+                options = driver.find_elements(By.CSS_SELECTOR, "input[name=choice]")
+                labels = [driver.find_element(By.CSS_SELECTOR, f"label[for={o.get_attribute('id')}]").text
+                          for o in options]  # fmt: skip
+                if kind == "choice":  # radios: arrow keys move and pick
+                    for _ in range(labels.index(str(value))):
+                        active(driver).send_keys(Keys.ARROW_DOWN)
+                    if not active(driver).is_selected():
+                        active(driver).send_keys(Keys.SPACE)
+                else:  # checkboxes: Tab between, Space ticks
+                    for label in labels:
+                        if label in wanted:
+                            active(driver).send_keys(Keys.SPACE)
+                        active(driver).send_keys(Keys.TAB)
+            else:
+                box = driver.find_element(By.ID, "answer")
+                for _ in range(40):
+                    if active(driver) == box:
+                        break
+                    active(driver).send_keys(Keys.TAB)
+                active(driver).send_keys(str(value))
+            press_continue()
+        assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Check your answers")
+        page = driver.find_element(By.TAG_NAME, "html")
+        tab_to("Send request")
+        active(driver).send_keys(Keys.ENTER)
+        wait_for(driver, lambda d: _gone(page))
+        assert driver.find_element(By.CSS_SELECTOR, ".reference").text.startswith("CR-")
+    finally:
+        driver.quit()
+
+
+def _gone(page: object) -> bool:
+    try:
+        page.is_enabled()  # type: ignore[attr-defined]
+    except WebDriverException:
+        return True
+    return False

@@ -234,3 +234,21 @@ def test_removing_an_incident_on_the_form_asks_first(client: FlaskClient) -> Non
     assert "Yes, remove incident 2" in sure and "No, keep it" in sure
     assert _answer(client, csrf, choices_shown="1", choice="yes") == "/apply/check"
     assert "Incident 2" not in client.get("/apply/check").get_data(as_text=True)
+
+
+def test_the_chat_is_small_and_served_by_this_service(client: FlaskClient) -> None:
+    """Under 50 KB gzipped, page, styles and script together (chat widgets run to 1 to 5 MB),
+    every asset from this origin so the CSP stays 'self'."""
+    import gzip
+
+    page = client.get("/chat").get_data(as_text=True)
+    assets = re.findall(r'(?:href|src)="(/[^"]+\.(?:css|js))"', page)
+    assert "/static/govuk.css" in assets and "/static/chat.js" in assets
+    total = len(gzip.compress(page.encode(), 9))
+    for path in [*assets, "/theme.css"]:
+        with client.get(path) as response:
+            assert response.status_code == 200
+            body = response.get_data()
+        total += len(gzip.compress(body, 9))
+        assert b"GDS Transport" not in body  # that typeface is for GOV.UK only
+    assert total < 50_000, f"{total:,} bytes gzipped"
