@@ -667,8 +667,10 @@ def test_a_whole_application_by_keyboard_alone_on_the_form_version(
                         break
                     active(driver).send_keys(Keys.TAB)
                 options = driver.find_elements(By.CSS_SELECTOR, "input[name=choice]")
-                labels = [driver.find_element(By.CSS_SELECTOR, f"label[for={o.get_attribute('id')}]").text
-                          for o in options]  # fmt: skip
+                labels = [
+                    driver.find_element(By.CSS_SELECTOR, f"label[for={o.get_attribute('id')}]").text
+                    for o in options
+                ]
                 if kind == "choice":  # radios: arrow keys move and pick
                     for _ in range(labels.index(str(value))):
                         active(driver).send_keys(Keys.ARROW_DOWN)
