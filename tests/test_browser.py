@@ -705,3 +705,21 @@ def _gone(page: object) -> bool:
     except WebDriverException:
         return True
     return False
+
+
+def test_a_whole_application_by_keyboard_in_the_chat_on_a_phone(live: LiveServer) -> None:
+    driver = chromium(width=390, height=844)
+    try:
+        resident = _chat_at(driver, f"{live.url}/chat", 0)
+        resident.question_is_read_on_focus("first question")
+        for number, (value, kind) in enumerate(SCRIPT):
+            resident.answer(value, kind)
+            resident.question_is_read_on_focus(f"after answer {number + 1}")
+        before = resident.bot_messages()
+        resident.tab_to("Send my request")
+        resident.press(Keys.ENTER)
+        resident.ready(before)
+        assert active(driver).get_attribute("id") == "confirmation"
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= 390
+    finally:
+        driver.quit()
