@@ -49,6 +49,7 @@ clean:
 ## (SQLite and the PostgreSQL server on 127.0.0.1) beside bare Flask. About 8 minutes.
 bench: $(STAMP)
 	$(BIN)/python bench/conversation.py
+	cd bench && ../$(BIN)/python pipeline.py
 	$(BIN)/python bench/load.py
 
 ## The long fuzz run: thousands of random and hostile conversations (minutes, not seconds).

@@ -1,4 +1,4 @@
-"""The `casereview` command: serve, worker, chat, screen and migrate (contract section 6)."""
+"""The `casereview` command: serve, worker, chat, screen, policy check, migrate, purge and rekey."""
 
 from __future__ import annotations
 
@@ -37,6 +37,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     screen.add_argument("file", help="an intake record (JSON)")
     screen.add_argument("--policy", default=None, help="a bundled policy name or a file path")
     screen.add_argument("--as-of", default=None, help="the request date, YYYY-MM-DD")
+    policy = commands.add_parser("policy", help="work with policy files")
+    policy_commands = policy.add_subparsers(dest="policy_command", required=True)
+    check = policy_commands.add_parser("check", help="validate and explain a policy")
+    check.add_argument("policy", metavar="FILE|NAME", help="a policy file or a bundled name")
     args = parser.parse_args(argv)
     handlers = {
         "serve": _serve,
@@ -46,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "purge": _purge,
         "rekey": _rekey,
         "screen": _screen,
+        "policy": _policy_check,
     }
     return handlers[args.command](args)
 
@@ -87,13 +92,39 @@ def _screen(args: argparse.Namespace) -> int:
     return 0
 
 
+def _policy_check(args: argparse.Namespace) -> int:
+    """Explain a policy and print its statutory warnings; exit 2 when it does not load."""
+    from dialogs.policy import PolicyError
+    from dialogs.policy import load_policy
+    from dialogs.policy_check import describe
+    from dialogs.policy_check import statutory_warnings
+
+    try:
+        policy = load_policy(args.policy)
+    except PolicyError as exc:
+        print(f"casereview policy check: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(describe(policy)))
+    warnings = statutory_warnings(policy)
+    for warning in warnings:
+        print(f"Warning: {warning}")
+    print(f"The policy loads, with {len(warnings)} warning(s).")
+    return 0
+
+
 def _migrate(args: argparse.Namespace) -> int:
     from bot import config
     from bot.db import migrate
 
     settings = config.load()
-    migrate(settings["DATABASE_URL"])
-    print(f"database is up to date ({_safe_url(settings['DATABASE_URL'])})")
+    before, after = migrate(settings["DATABASE_URL"])
+    where = _safe_url(settings["DATABASE_URL"])
+    if before is None:
+        print(f"Created the tables in a new database ({where}).")
+    elif before != after:
+        print(f"Updated the database from revision {before} to {after} ({where}).")
+    else:
+        print(f"The database is already up to date ({where}).")
     return 0
 
 

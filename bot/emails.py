@@ -23,6 +23,7 @@ from dialogs import summary
 from dialogs.parsing import format_date
 from dialogs.policy import Policy
 from dialogs.texts import SAFETY
+from dialogs.texts import after_review
 
 _templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -79,6 +80,7 @@ def resident_email(
                 f"The {policy.team_name} will contact you by {format_date(acknowledge_by)}. "
                 "They will look at what you told us with the council, police, NHS and housing "
                 "providers, and tell you if there will be a review.",
+                *after_review(policy),
                 f"To ask about your request, call {policy.team_phone} and give your reference.",
                 SAFETY,
             ]

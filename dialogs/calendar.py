@@ -52,7 +52,7 @@ class Period:
     def before(self, end: dt.date) -> dt.date:
         """The first day of this period counted back from `end`."""
         if self.unit == "working_days":
-            raise PeriodError("working days can only be counted forwards")
+            return subtract_working_days(end, self.amount)
         if self.unit == "months":
             return end - relativedelta(months=self.amount)
         days = self.amount * (7 if self.unit == "weeks" else 1)
@@ -80,6 +80,17 @@ def add_working_days(start: dt.date, count: int) -> dt.date:
     remaining = count
     while remaining > 0:
         day += dt.timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def subtract_working_days(end: dt.date, count: int) -> dt.date:
+    """The date `count` working days before `end` (end itself not counted)."""
+    day = end
+    remaining = count
+    while remaining > 0:
+        day -= dt.timedelta(days=1)
         if is_working_day(day):
             remaining -= 1
     return day

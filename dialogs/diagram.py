@@ -1,6 +1,6 @@
-"""Print the conversation's lifecycle diagram (Mermaid), as embedded in README.md.
+"""Print the conversation's lifecycle diagram (Mermaid), as embedded in docs/dialog.md.
 
-Run `python -m dialogs.diagram --write` to refresh the README after changing the dialog.
+Run `python -m dialogs.diagram --write` to refresh docs/dialog.md after changing the dialog.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def mermaid() -> str:
 
 
 def embed(readme: str) -> str:
-    """README text with the diagram between the markers replaced by the current one."""
+    """Document text with the diagram between the markers replaced by the current one."""
     head, _, rest = readme.partition(START)
     _, _, tail = rest.partition(END)
     return f"{head}{START}\n{mermaid()}\n{END}{tail}"
@@ -28,7 +28,7 @@ def embed(readme: str) -> str:
 
 if __name__ == "__main__":
     if "--write" in sys.argv:
-        path = Path(__file__).parent.parent / "README.md"
+        path = Path(__file__).parent.parent / "docs" / "dialog.md"
         path.write_text(embed(path.read_text()))
     else:
         sys.stdout.write(mermaid() + "\n")

@@ -54,7 +54,21 @@ _CARRY_ON = {"1", "carry on", "continue", "yes", "y", "go on", "resume", "carry 
 _START_AGAIN = {"2", "start again", "restart", "start over", "new", "begin again", "reset"}
 _SAME_DAY = frozenset({"same day", "the same day", "that day", "on the same day", "same",
                        "that same day", "the day it happened", "same day it happened"})  # fmt: skip
-_DANGER = re.compile(r"\b(in danger|emergency|help me now|being attacked|going to kill|suicid)")
+_DANGER = re.compile(r"\b(in danger|emergency|help me now|being attacked|going to kill)")
+_SELF_HARM = re.compile(
+    r"\b(suicid|kill myself|killing myself|end my life|end it all|take my (own )?life|"
+    r"self[- ]?harm|hurt(ing)? myself|harm(ing)? myself|want to die|wanna die|better off dead)"
+)
+
+
+def safety_note(words: str) -> Note | None:
+    """Samaritans for words of suicide or self-harm, 999 for danger, else nothing."""
+    if _SELF_HARM.search(words):
+        return Note(Said.SELF_HARM)
+    if _DANGER.search(words):
+        return Note(Said.SAFETY)
+    return None
+
 
 RESTART_CHOICES = (Choice("yes", "Yes, start again"), Choice("no", "No, keep my answers"))
 RESUME_CHOICES = (
@@ -139,8 +153,9 @@ class Dialog:
         step = self.model.current
         assert step is not None
         question = BY_FIELD[step[0]]
-        if _DANGER.search(words) and not question.narrative:
-            return self._ask([Note(Said.SAFETY)])
+        safety = safety_note(words)
+        if safety is not None and not question.narrative:
+            return self._ask([safety])
         try:
             value = self._read(question, step, inbound, words, command, today)
         except Invalid as problem:
@@ -155,8 +170,9 @@ class Dialog:
     def _accept(self, question: Question, step: Step, value: Any, words: str) -> Outcome:
         """Keep an answer that was read, and move on to what comes next."""
         notes = self._store(question, step, value)
-        if question.narrative and _DANGER.search(words):
-            notes.append(Note(Said.SAFETY))
+        safety = safety_note(words)
+        if question.narrative and safety is not None:
+            notes.append(safety)
         if question.ends_with is not None and value == question.ends_on:
             lifecycle(self.model).send("decline")
             self.model.ended = question.ends_with

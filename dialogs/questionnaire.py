@@ -635,8 +635,8 @@ QUESTIONS: tuple[Question, ...] = (
         "other_reporters",
         Kind.NUMBER,
         "Other people who reported it",
-        "How many other people have complained about this kind of behaviour in the last 6 "
-        "months, that you know of?",
+        "How many other people have complained about this kind of behaviour in the last "
+        "{window}, that you know of?",
         short="How many other people have complained? Type a number, or skip.",
         typed="Type a number, or skip.",
         optional=True,

@@ -151,7 +151,8 @@ class ChatRenderer:
         if self.typed and question.typed and not (short and question.short):
             text = f"{text} {question.typed}"
         you_are, your = ("they are", "their") if ask.representative else ("you are", "your")
-        return text.format(n=ask.incident or 1, victim=ask.victim, you_are=you_are, your=your)
+        return text.format(n=ask.incident or 1, victim=ask.victim, you_are=you_are, your=your,
+                           window=self.policy.lookback)  # fmt: skip
 
     def question(self, ask: Ask, short: bool = False) -> str:
         """The question as this channel shows it."""

@@ -1,37 +1,57 @@
 """The staff summary of an intake record: sections a person can act on in one read.
 
-The same sections feed the plain-text email body here and the HTML body (a template in
-`bot/templates`), so the two never disagree.
+It opens with an at-a-glance block (who and where, outcome and route, acknowledge-by, how to
+contact safely, hate, under 18s), then the detail. The same sections feed the plain-text email
+body here and the HTML body (a template in `bot/templates`), so the two never disagree.
+Version 1 records (no contact safety, no per-incident hate) read the same way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from dialogs.parsing import Approximate
 from dialogs.parsing import format_date
+from dialogs.parsing import format_phone
+from dialogs.parsing import join_labels
 from dialogs.questionnaire import AGENCY_CHOICES
 from dialogs.questionnaire import CONTACT_CHOICES
 from dialogs.questionnaire import HATE_CHOICES
+from dialogs.questionnaire import RELATIONSHIP_CHOICES
+from dialogs.questionnaire import SAFETY_CHOICES
 
 OUTCOME_WORDS = {
     "meets_threshold": "Meets the threshold",
     "needs_staff_check": "Needs a staff check",
     "below_threshold": "Below the threshold: consider harm and vulnerability",
 }
-_LABELS = {c.value: c.label for c in (*AGENCY_CHOICES, *CONTACT_CHOICES, *HATE_CHOICES)}
+ROUTE_WORDS = {
+    "individual": "the individual route",
+    "hate": "the hate route",
+    "community": "the community route",
+}
+_HATE = {c.value: c.label for c in HATE_CHOICES}
+_AGENCY = {c.value: c.label for c in AGENCY_CHOICES}
+_CONTACT = {c.value: c.label for c in CONTACT_CHOICES}
+_SAFETY = {c.value: c.label for c in SAFETY_CHOICES}
+_RELATIONSHIP = {c.value: c.label for c in RELATIONSHIP_CHOICES}
+CANNOT_CONSENT = (
+    "No: they cannot agree (for example, they lack capacity). Check who may act for them"
+)
 _UNDER_18 = {"yes": "Yes", "no": "No", "not_sure": "Not sure", None: "Not given"}
 
 
 @dataclass(frozen=True)
 class Section:
-    """A heading with label/value rows and optional free lines."""
+    """A heading with label/value rows and optional free lines; `strong` rows are in bold."""
 
     heading: str
     rows: list[tuple[str, str]]
     lines: list[str]
+    strong: frozenset[str] = field(default_factory=frozenset)
 
 
 def _date(value: str | None, approximately: dict[str, Any] | None = None) -> str:
@@ -41,8 +61,26 @@ def _date(value: str | None, approximately: dict[str, Any] | None = None) -> str
     return format_date(dt.date.fromisoformat(value)) if value else "Not known"
 
 
+def _phone(value: str | None) -> str:
+    if not value:
+        return "Not given"
+    try:
+        return format_phone(value)
+    except Exception:  # a number stored by hand: show it as it is, never fail the email
+        return value
+
+
+def _under_18(record: dict[str, Any]) -> str:
+    value = record.get("perpetrator_under_18")
+    return _UNDER_18.get(value, str(value))
+
+
 def _or_none(value: Any) -> str:
     return str(value) if value not in (None, "") else "Not given"
+
+
+def _routes(routes: list[str]) -> str:
+    return join_labels(ROUTE_WORDS.get(r, r) for r in routes)
 
 
 def subject(record: dict[str, Any]) -> str:
@@ -51,29 +89,116 @@ def subject(record: dict[str, Any]) -> str:
     return f"ASB case review request {record['reference']}: {outcome}"
 
 
+def outcome_and_route(screening: dict[str, Any]) -> str:
+    """The outcome in words, with the routes met for certain and those staff could find met."""
+    words = str(OUTCOME_WORDS.get(screening["outcome"], screening["outcome"]))
+    met = screening.get("routes_met") or []
+    possible = [r for r in screening.get("routes_possible") or [] if r not in met]
+    if met:
+        words += f", by {_routes(met)}"
+    if possible:
+        words += f" (staff could also find {_routes(possible)} met)"
+    return words
+
+
+def safe_contact(applicant: dict[str, Any]) -> str:
+    """How to contact the applicant safely, in one line staff cannot misread."""
+    safety = applicant.get("contact_safety")
+    note = applicant.get("safe_contact")
+    preferred = _CONTACT.get(applicant.get("contact_preference") or "", "not given")
+    if safety is None:  # a version 1 record: only the preference and the note
+        words = f"Prefers: {preferred}. Safe ways were not asked"
+    elif "none" in safety or not safety:
+        words = "NO WAY IS SAFE: agree a safe way before any contact"
+    else:
+        safe = [_SAFETY[s] for s in _SAFETY if s in safety]
+        unsafe = [_SAFETY[s] for s in _SAFETY if s not in safety and s != "none"]
+        words = f"Safe: {join_labels(safe)}"
+        if unsafe:
+            words += f". NOT safe: {join_labels(unsafe)}"
+        words += f". Prefers: {preferred}"
+    if note:
+        words += f". Note: {note}"
+    return words + "."
+
+
+def hate_line(record: dict[str, Any]) -> str:
+    """Whether hate is reported, the motivation, and which incidents."""
+    if not record.get("hate_motivated"):
+        return "No"
+    categories = join_labels(_HATE.get(c, c) for c in record.get("hate_categories", []))
+    flagged = [
+        str(n) for n, i in enumerate(record["incidents"], start=1) if i.get("hate_motivated")
+    ]
+    words = f"Yes: {categories or 'motivation not given'}"
+    if flagged:
+        word = "incident" if len(flagged) == 1 else "incidents"
+        words += f" ({word} {join_labels(flagged)})"
+    return words
+
+
+def vulnerability_line(record: dict[str, Any]) -> str:
+    """Whether to review vulnerability, never a bare "No" beside a described impact."""
+    if record["screening"].get("vulnerability_review"):
+        return "Yes: they describe the impact on them. Consider their vulnerability"
+    if record.get("impact") or record.get("support_needs"):
+        return "Not needed to meet the threshold. Read the impact and support needs below"
+    return "No impact described"
+
+
+def _who_and_where(record: dict[str, Any]) -> str:
+    applicant = record["applicant"]
+    who = applicant["name"]
+    if record.get("victim"):
+        who = f"{record['victim']['name']} (asked for by {applicant['name']})"
+    where = applicant["postcode"]
+    if record.get("location"):
+        where += f"; it happens at: {record['location']}"
+    return f"{who}, {where}"
+
+
+def at_a_glance(record: dict[str, Any]) -> Section:
+    """The six things staff decide on first."""
+    label_safety = "How to contact safely"
+    return Section(
+        "At a glance",
+        [
+            ("Who and where", _who_and_where(record)),
+            ("Outcome and route", outcome_and_route(record["screening"])),
+            ("Acknowledge by", _date(record.get("deadlines", {}).get("acknowledge_by"))),
+            (label_safety, safe_contact(record["applicant"])),
+            ("Hate", hate_line(record)),
+            ("Anyone responsible under 18", _under_18(record)),
+        ],
+        [],
+        strong=frozenset({label_safety}),
+    )
+
+
 def sections(record: dict[str, Any], *, youth_offending_team: bool = False) -> list[Section]:
     """Everything staff need, in the order they act on it."""
     screening = record["screening"]
     applicant = record["applicant"]
+    council = record.get("council") or {}
     out = [
+        at_a_glance(record),
         Section(
             "Request",
             [
                 ("Reference", record["reference"]),
-                ("Received", record["submitted_at"]),
-                ("Channel", record["channel"]),
+                ("Received", _moment(record["submitted_at"])),
+                ("Channel", "Text message" if record["channel"] == "sms" else "Website"),
+                ("Council", _or_none(council.get("name"))),
                 ("Policy", record["policy"]),
-                ("Acknowledge by", _date(record.get("deadlines", {}).get("acknowledge_by"))),
             ],
             [],
         ),
         Section(
             "Screening",
             [
-                ("Outcome", OUTCOME_WORDS.get(screening["outcome"], screening["outcome"])),
-                ("Routes met", ", ".join(screening["routes_met"]) or "None"),
+                ("Outcome", outcome_and_route(screening)),
                 ("Qualifying incidents", str(screening["qualifying_incidents"])),
-                ("Vulnerability review", "Yes" if screening.get("vulnerability_review") else "No"),
+                ("Vulnerability", vulnerability_line(record)),
             ],
             list(screening["reasons"]),
         ),
@@ -84,81 +209,96 @@ def sections(record: dict[str, Any], *, youth_offending_team: bool = False) -> l
                 ("Name", applicant["name"]),
                 ("Address", applicant["address"]),
                 ("Postcode", applicant["postcode"]),
-                ("Phone", _or_none(applicant.get("phone"))),
+                ("Phone", _phone(applicant.get("phone"))),
                 ("Email", _or_none(applicant.get("email"))),
-                ("Contact by", _LABELS.get(applicant["contact_preference"], "")),
-                ("Safe contact notes", _or_none(applicant.get("safe_contact"))),
+                ("Contact by", _CONTACT.get(applicant["contact_preference"], "Not given")),
+                ("Support needed to take part", _or_none(record.get("support_needs"))),
             ],
             [],
         ),
     ]
     if record.get("victim"):
         victim = record["victim"]
+        consent = victim.get("consent") or ("given" if victim["consent_confirmed"] else None)
+        agreed = "Yes" if consent == "given" else CANNOT_CONSENT
+        relationship = _RELATIONSHIP.get(victim.get("relationship") or "", "Not given")
         out.append(
             Section(
                 "Victim",
                 [
                     ("Name", victim["name"]),
-                    (
-                        "Victim agreed to this request",
-                        "Yes" if victim["consent_confirmed"] else "No",
-                    ),
+                    ("Relationship", relationship),
+                    ("How to reach them", _or_none(victim.get("contact"))),
+                    ("Agreed to this request", agreed),
                 ],
                 [],
             )
         )
-    hate = record["hate_motivated"]
-    categories = ", ".join(_LABELS.get(c, c) for c in record.get("hate_categories", []))
     out.append(
         Section(
-            "Hate",
-            [("Hate crime or incident", "Yes" if hate else "No")]
-            + ([("Motivated by", categories or "Not given")] if hate else []),
+            "The problem",
+            [
+                ("Where it happens", _or_none(record.get("location"))),
+                ("Who is causing it", _or_none(record.get("perpetrators"))),
+                ("Housing provider", _or_none(record.get("housing_provider"))),
+            ],
             [],
         )
     )
     for number, incident in enumerate(record["incidents"], start=1):
-        out.append(
-            Section(
-                f"Incident {number}",
-                [
-                    (
-                        "Happened on",
-                        _date(incident["occurred_on"], incident.get("occurred_approximately")),
-                    ),
-                    ("Reported to", ", ".join(_LABELS.get(a, a) for a in incident["reported_to"])),
-                    (
-                        "First reported on",
-                        _date(incident["reported_on"], incident.get("reported_approximately")),
-                    ),
-                    ("Reference", _or_none(incident.get("reference"))),
-                    ("What happened", incident["description"]),
-                ],
-                [],
-            )
-        )
+        rows = [
+            ("Happened on", _date(incident["occurred_on"], incident.get("occurred_approximately"))),
+            ("Reported to", join_labels(_AGENCY.get(a, a) for a in incident["reported_to"])),
+            (
+                "First reported on",
+                _date(incident["reported_on"], incident.get("reported_approximately")),
+            ),
+            ("Reference", _or_none(incident.get("reference"))),
+            ("What happened", incident["description"]),
+        ]
+        if incident.get("hate_motivated"):
+            rows.append(("Hate", "Yes: because of who the victim is"))
+        out.append(Section(f"Incident {number}", rows, []))
     under_18 = record.get("perpetrator_under_18")
     notes = []
     if under_18 == "yes" and youth_offending_team:
         notes.append("A person responsible is under 18: invite the youth offending team.")
     rows = [
+        ("What the agencies have done", _or_none(record.get("agency_response"))),
         ("Impact and vulnerability", _or_none(record.get("impact"))),
         ("Anyone responsible under 18", _UNDER_18.get(under_18, str(under_18))),
         ("What they would like to happen", _or_none(record.get("desired_outcome"))),
     ]
     if record.get("other_reporters") is not None:
-        rows.insert(0, ("Other people who complained", str(record["other_reporters"])))
+        rows.insert(1, ("Other people who complained", str(record["other_reporters"])))
     out.append(Section("Impact and outcome", rows, notes))
     return out
 
 
 def plain_text(record: dict[str, Any], *, youth_offending_team: bool = False) -> str:
-    """The summary as plain text for the email's text part."""
+    """The summary as plain text for the email's text part (bold rows marked with **)."""
     parts = [subject(record), ""]
     for section in sections(record, youth_offending_team=youth_offending_team):
         parts.append(section.heading.upper())
-        parts += [f"{label}: {value}" for label, value in section.rows]
+        for label, value in section.rows:
+            parts.append(
+                f"** {label}: {value} **" if label in section.strong else f"{label}: {value}"
+            )
         parts += [f"- {line}" for line in section.lines]
         parts.append("")
     parts.append(f"The machine-readable record is attached as {record['reference']}.json.")
     return "\n".join(parts) + "\n"
+
+
+def _moment(value: str) -> str:
+    """An ISO time in words, GOV.UK style: 2 July 2026 at 12:30am, 5pm, or midday."""
+    moment = dt.datetime.fromisoformat(value)
+    if (moment.hour, moment.minute) == (12, 0):
+        clock = "midday"
+    elif (moment.hour, moment.minute) == (0, 0):
+        clock = "midnight"
+    else:
+        hour = moment.hour % 12 or 12
+        minutes = f":{moment.minute:02d}" if moment.minute else ""
+        clock = f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+    return f"{format_date(moment.date())} at {clock}"

@@ -16,6 +16,14 @@ from dialogs.vocabulary import EndReason
 from dialogs.vocabulary import Outcome
 
 SAFETY = "If you are in danger now, call 999. For non-emergencies, call 101."
+SELF_HARM = (
+    "If you are thinking about suicide or harming yourself, call Samaritans free on 116 123, "
+    "day or night. If you are in danger now, call 999."
+)
+NOT_A_COMPLAINT = (
+    "A case review is not a complaints procedure. To complain about how an agency treated you, "
+    "use that agency's own complaints process."
+)
 SMS_COMMANDS = "Thanks. Text BACK to change your last answer, or HELP at any time."
 STOPPED = (
     "You will not get any more texts from us, and your unfinished request has been stopped. "
@@ -27,6 +35,7 @@ SAID: dict[Said, str] = {
     Said.WELCOME_BACK: "Welcome back. Here is where you left off.",
     Said.CARRY_ON: "OK, here is where you left off.",
     Said.SAFETY: SAFETY,
+    Said.SELF_HARM: SELF_HARM,
     Said.FIRST_QUESTION: "This is the first question.",
     Said.CHANGE_LATER: "You can change any answer when we check your answers at the end. "
     "To go back one question, choose Back.",
@@ -100,11 +109,11 @@ def commands_help(policy: Policy, typed: bool, sms: bool = False) -> str:
     if typed:
         return (
             "Type back to change your last answer, or start again to begin again. "
-            f"{SAFETY} To apply by phone, call {policy.team_phone}."
+            f"{SAFETY} To apply by phone, call {policy.team_phone}. {after_review_sms(policy)}"
         )
     return (
         "You can go back to change your last answer, or start again. "
-        f"{SAFETY} To apply by phone, call {policy.team_phone}."
+        f"{SAFETY} To apply by phone, call {policy.team_phone}. {after_review_sms(policy)}"
     )
 
 
@@ -114,7 +123,7 @@ def ended(reason: EndReason, reference: str | None, policy: Policy, sms: bool = 
     if reason == EndReason.SUBMITTED and reference:
         return (
             f"Your request has been sent. Your reference is {reference}. "
-            f"To ask about it, call {policy.team_phone}. {again}"
+            f"To ask about it, call {policy.team_phone}. {after_review_sms(policy)} {again}"
         ).strip()
     if sms:
         return f"This conversation has ended. {again} {SAFETY}"
@@ -142,8 +151,8 @@ def expired_sms(days: int) -> str:
 
 
 LOOKING_AT: dict[Outcome, str] = {
-    Outcome.MEETS_THRESHOLD: "From what you told us, your request meets the threshold for a "
-    "review.",
+    Outcome.MEETS_THRESHOLD: "From what you told us, your request may meet the threshold for a "
+    "review. The team will check with the agencies and decide.",
     Outcome.NEEDS_STAFF_CHECK: "The team will check some details with you and the agencies, "
     "such as dates or other people's reports, before deciding if there will be a review.",
     Outcome.BELOW_THRESHOLD: "The team will look at how long this has gone on, the harm it is "
@@ -151,12 +160,11 @@ LOOKING_AT: dict[Outcome, str] = {
     "review.",
 }
 HATE_ROUTE = (
-    "From what you told us, your request meets the threshold for a review, because you "
-    "reported behaviour motivated by hate."
+    "From what you told us, your request may meet the threshold for a review, because you "
+    "reported behaviour motivated by hate. The team will check with the agencies and decide."
 )
 LOOKING_AT_SMS: dict[Outcome, str] = {
-    Outcome.MEETS_THRESHOLD: "From what you told us, your request meets the threshold for a "
-    "review.",
+    Outcome.MEETS_THRESHOLD: "It may meet the threshold for a review: the team will decide.",
     Outcome.NEEDS_STAFF_CHECK: "They will check some details before deciding if there will be "
     "a review.",
     Outcome.BELOW_THRESHOLD: "They will look at your case before deciding if there will be a "
@@ -191,9 +199,38 @@ def confirmation(
         f"Request sent. Your reference is {reference}. Keep it safe.",
         f"The {policy.team_name} will contact you by {contact} by "
         f"{format_date(acknowledge_by)}. " + looking_at(outcome, routes_met),
-        "If there is a review, the agencies will meet and tell you what they will do. "
+        " ".join(after_review(policy)),
         f"To ask about your request, call {policy.team_phone}. {SAFETY}",
     ]
+
+
+def after_review(policy: Policy) -> list[str]:
+    """What happens at a review and the routes after it, from the policy's timescales."""
+    meeting = policy.timescales.get("outcome_after_meeting")
+    lines = [
+        "If there is a review, the agencies will meet and tell you what they will do"
+        + (f" within {meeting} of the meeting." if meeting else ".")
+    ]
+    appeal = policy.timescales.get("appeal")
+    if appeal:
+        lines.append(
+            f"If you are unhappy with the outcome, you can appeal in writing within {appeal} of "
+            f"getting it. Write to the {policy.team_name} and give your reference."
+        )
+    if policy.escalation:
+        lines.append(" ".join(policy.escalation.split()))
+    lines.append(NOT_A_COMPLAINT)
+    return lines
+
+
+def after_review_sms(policy: Policy) -> str:
+    """The routes after a review in one short text."""
+    appeal = policy.timescales.get("appeal")
+    if appeal:
+        return f"Unhappy with the outcome? You can appeal in writing within {appeal} of getting it."
+    if policy.escalation:
+        return "Unhappy with how the review was done? Ask the council to escalate it."
+    return f"Unhappy with the outcome? Call {policy.team_phone}."
 
 
 CONTACT_WORDS = {
@@ -209,7 +246,7 @@ def resident_sms(reference: str, acknowledge_by: dt.date, policy: Policy) -> str
     return (
         f"We have your request for an ASB case review. Your reference is {reference}. "
         f"The {policy.team_name} will contact you by {format_date(acknowledge_by)}. "
-        f"To ask about it, call {policy.team_phone}."
+        f"To ask about it, call {policy.team_phone}. {after_review_sms(policy)}"
     )
 
 

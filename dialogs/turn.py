@@ -49,6 +49,7 @@ class Said(StrEnum):
     WELCOME_BACK = "welcome_back"
     CARRY_ON = "carry_on"
     SAFETY = "safety"
+    SELF_HARM = "self_harm"
     HELP = "help"
     FIRST_QUESTION = "first_question"
     CHANGE_LATER = "change_later"

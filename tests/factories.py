@@ -14,6 +14,8 @@ from typing import Any
 from dialogs.engine import Dialog
 from dialogs.model import DialogModel
 from dialogs.policy import Policy
+from dialogs.record import answers_to_record
+from dialogs.record import complete_record
 from dialogs.render import ChatRenderer
 from dialogs.render import SmsRenderer
 from dialogs.render import TypedRenderer
@@ -130,9 +132,27 @@ def model_at_review(
     incidents: int = 1, community_route: bool = False, **answers: Any
 ) -> DialogModel:
     """A conversation at check your answers, every question answered (override any answer)."""
-    rows = [an_incident(another_incident=i + 1 < incidents) for i in range(incidents)]
+    # Each a separate incident: the same date and words would be flagged as a possible repeat.
+    rows = [
+        an_incident(
+            another_incident=i + 1 < incidents,
+            incident_date=(dt.date(2026, 11, 1) - dt.timedelta(days=i)).isoformat(),
+        )
+        for i in range(incidents)
+    ]
     given = {**copy.deepcopy(VICTIM_ANSWERS), **answers}
     if community_route:
         given.setdefault("other_reporters", None)
     return DialogModel(stage=Stage.REVIEWING, step=None, answers=given, incidents=rows,
                        community_route=community_route)  # fmt: skip
+
+
+def submitted_record(
+    policy: Policy, model: DialogModel | None = None, *, channel: str = "web", **answers: Any
+) -> dict[str, Any]:
+    """The complete intake record (version 2) of a conversation sent on TODAY."""
+    model = model or model_at_review(**answers)
+    record = answers_to_record(model, channel=channel, policy=policy)
+    moment = dt.datetime(TODAY.year, TODAY.month, TODAY.day, 14, 5, tzinfo=dt.UTC)
+    return complete_record(record, reference="CR-ACDE-FGHJ", submitted_at=moment, as_of=TODAY,
+                           policy=policy)  # fmt: skip

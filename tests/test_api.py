@@ -17,28 +17,13 @@ from bot.tables import conversations
 from bot.tables import outbox
 from bot.tables import requests
 from dialogs.record import READABLE_ALPHABET
+from tests.clients import SCHEMA
+from tests.clients import say
+from tests.clients import start
 from tests.conftest import Clock
 from tests.conftest import make_app
 from tests.helpers import conversation
 from tests.helpers import incident
-
-SCHEMA = json.loads(
-    (Path(__file__).parent.parent / "dialogs/schema/intake-record.schema.json").read_text()
-)
-
-
-def start(client: FlaskClient) -> dict[str, Any]:
-    response = client.post("/api/chat/sessions", json={})
-    assert response.status_code == 201
-    body: dict[str, Any] = response.get_json()
-    return body
-
-
-def say(client: FlaskClient, session_id: str, text: str) -> dict[str, Any]:
-    response = client.post(f"/api/chat/sessions/{session_id}/messages", json={"text": text})
-    assert response.status_code == 200, response.get_json()
-    body: dict[str, Any] = response.get_json()
-    return body
 
 
 def test_full_conversation_submits_record_and_queues_email(client: FlaskClient, app: Flask) -> None:

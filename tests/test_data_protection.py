@@ -16,12 +16,12 @@ from bot import vault
 from bot.cli import main as cli
 from bot.maintenance import purge
 from bot.maintenance import rekey
+from tests.clients import say
+from tests.clients import start
 from tests.conftest import Clock
 from tests.conftest import make_app
 from tests.helpers import conversation
 from tests.helpers import incident
-from tests.test_api import say
-from tests.test_api import start
 
 PRIVATE = ("Jane Smith", "jane@example.com", "447123456789", "High Street", "Loud music")
 OLD_KEY, NEW_KEY = Fernet.generate_key().decode(), Fernet.generate_key().decode()

@@ -16,14 +16,14 @@ from sqlalchemy import select
 from bot import deliverer
 from bot.outbox import Deliverer
 from bot.tables import outbox
+from tests.clients import SCHEMA
+from tests.clients import say
+from tests.clients import start
 from tests.conftest import Clock
 from tests.conftest import SmtpServer
 from tests.conftest import make_app
 from tests.helpers import conversation
 from tests.helpers import incident
-from tests.test_api import SCHEMA
-from tests.test_api import say
-from tests.test_api import start
 
 
 def submit(app: Flask, answers: list[str] | None = None) -> str:

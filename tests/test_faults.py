@@ -23,14 +23,14 @@ from sqlalchemy import select
 
 from bot.conversation import utcnow
 from bot.tables import outbox
+from tests.clients import say
+from tests.clients import start
 from tests.conftest import Clock
 from tests.conftest import SmtpServer
 from tests.conftest import make_app
 from tests.helpers import conversation
 from tests.helpers import incident
-from tests.test_api import say
-from tests.test_api import start
-from tests.test_servers import Server
+from tests.processes import Server
 
 ANSWERS = conversation([incident("2 weeks ago", "1 week ago")])
 

@@ -11,9 +11,9 @@ import pytest
 import redis
 from flask import Flask
 
+from tests.clients import start
 from tests.conftest import Clock
 from tests.conftest import make_app
-from tests.test_api import start
 
 REDIS_URL = os.environ.get("CASEREVIEW_TEST_REDIS", "redis://127.0.0.1:6379/15")
 
@@ -116,9 +116,9 @@ def test_several_servers_share_one_limit_through_redis(
 def test_texts_are_limited_per_number_not_per_twilio_address(
     tmp_path: Path, database: str, clock: Clock
 ) -> None:
-    from tests.test_sms import PUBLIC_URL
-    from tests.test_sms import TOKEN
-    from tests.test_sms import Phone
+    from tests.phones import PUBLIC_URL
+    from tests.phones import TOKEN
+    from tests.phones import Phone
 
     app = limited_app(tmp_path, database, clock, TWILIO_AUTH_TOKEN=TOKEN, PUBLIC_URL=PUBLIC_URL,
                       RATE_LIMIT_CONVERSATION="3 per minute",

@@ -13,12 +13,12 @@ from flask import Flask
 from bot import providers
 from tests.conftest import Clock
 from tests.conftest import make_app
+from tests.phones import SMS_DETAILS
+from tests.phones import outbox_rows
+from tests.phones import worker
 from tests.providers import ProviderServer
 from tests.providers import notify_error
 from tests.providers import provider  # noqa: F401 (fixture)
-from tests.test_sms import SMS_DETAILS
-from tests.test_sms import outbox_rows
-from tests.test_sms import worker
 
 SERVICE_ID = str(uuid.uuid4())
 SECRET = str(uuid.uuid4())
@@ -44,10 +44,10 @@ def notify_app(
 
 
 def submit(app: Flask) -> str:
+    from tests.clients import say
+    from tests.clients import start
     from tests.helpers import conversation
     from tests.helpers import incident
-    from tests.test_api import say
-    from tests.test_api import start
 
     details = list(SMS_DETAILS)
     details[6] = "jane@example.com"  # an email too, so both resident messages go

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck
 from hypothesis import settings
 
 from bot.openapi import DOCUMENT
+from tests.clients import say
+from tests.clients import start
 from tests.helpers import conversation
 from tests.helpers import incident
-from tests.test_api import say
-from tests.test_api import start
 
 
 def validate(body: Any, name: str) -> None:

@@ -10,19 +10,19 @@ import pytest
 from flask import Flask
 
 from bot import deliverer
+from tests.clients import say
+from tests.clients import start
 from tests.conftest import Clock
 from tests.conftest import SmtpServer
 from tests.conftest import make_app
 from tests.helpers import incident
+from tests.phones import ACCOUNT
+from tests.phones import PUBLIC_URL
+from tests.phones import TOKEN
+from tests.phones import Phone
 from tests.providers import ProviderServer
 from tests.providers import provider  # noqa: F401 (fixture)
 from tests.providers import twilio_error
-from tests.test_api import say
-from tests.test_api import start
-from tests.test_sms import ACCOUNT
-from tests.test_sms import PUBLIC_URL
-from tests.test_sms import TOKEN
-from tests.test_sms import Phone
 
 PERSON = {
     "name": "Zebedee Quixotic",

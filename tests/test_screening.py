@@ -24,18 +24,15 @@ AS_OF = dt.date(2026, 11, 22)  # six months before: 22 May 2026
 
 
 def inc(occurred: str | None, reported: str | None, *to: str) -> dict[str, Any]:
-    return {
-        "occurred_on": occurred,
-        "reported_on": reported,
-        "reported_to": list(to or ["police"]),
-        "description": "noise",
-    }
+    return {"occurred_on": occurred, "reported_on": reported, "reported_to": list(to or ["police"])}
 
 
 def rec(*incidents: dict[str, Any], hate: bool = False, others: int | None = None,
         impact: str | None = None) -> dict[str, Any]:  # fmt: skip
+    # Each incident its own description: the same date and words would look like a repeat.
+    numbered = [{"description": f"noise, time {n}", **i} for n, i in enumerate(incidents, 1)]
     return {
-        "incidents": list(incidents),
+        "incidents": numbered,
         "hate_motivated": hate,
         "other_reporters": others,
         "impact": impact,
@@ -45,7 +42,7 @@ def rec(*incidents: dict[str, Any], hate: bool = False, others: int | None = Non
 OK = inc("2026-10-01", "2026-10-02")
 
 DEFAULT_CASES = [
-    # (name, record, outcome, routes, qualifying)
+    # (name, record, outcome, routes, qualifying): "route?" is a route staff could find met
     ("three qualifying", rec(OK, OK, OK), "meets_threshold", ["individual"], 3),
     ("two qualifying", rec(OK, OK), "below_threshold", [], 2),
     ("reported exactly one month after", rec(OK, OK, inc("2026-10-01", "2026-11-01")),
@@ -70,11 +67,11 @@ DEFAULT_CASES = [
      rec(OK, OK, inc("2026-10-01", "2026-10-02", "other", "housing_provider")),
      "meets_threshold", ["individual"], 3),
     ("unknown report date that could tip the count", rec(OK, OK, inc("2026-10-01", None)),
-     "needs_staff_check", [], 2),
+     "needs_staff_check", ["individual?"], 2),
     ("unknown incident date that could tip the count", rec(OK, OK, inc(None, "2026-10-01")),
-     "needs_staff_check", [], 2),
+     "needs_staff_check", ["individual?"], 2),
     ("both dates unknown could tip the count", rec(OK, OK, inc(None, None)),
-     "needs_staff_check", [], 2),
+     "needs_staff_check", ["individual?"], 2),
     ("unknown date that cannot tip the count", rec(OK, inc(None, None)),
      "below_threshold", [], 1),
     ("unknown report date for an old incident cannot count",
@@ -83,7 +80,7 @@ DEFAULT_CASES = [
     ("hate with no qualifying incident", rec(inc("2026-01-01", "2026-03-01"), hate=True),
      "below_threshold", [], 0),
     ("hate with an unknown date", rec(inc("2026-10-01", None), hate=True),
-     "needs_staff_check", [], 0),
+     "needs_staff_check", ["hate?"], 0),
     ("hate and three incidents meet both routes", rec(OK, OK, OK, hate=True),
      "meets_threshold", ["individual", "hate"], 3),
     ("no community route in the default policy", rec(OK, others=10),
@@ -99,13 +96,13 @@ MERSEYSIDE_CASES = [
     ("unknown incident date still counts", rec(OK, OK, inc(None, "2026-10-01")),
      "meets_threshold", ["individual"], 3),
     ("unknown report date could tip the count", rec(OK, OK, inc("2026-01-01", None)),
-     "needs_staff_check", [], 2),
+     "needs_staff_check", ["individual?"], 2),
     ("hate with one incident", rec(OK, hate=True), "meets_threshold", ["hate"], 1),
     ("community: five people with the resident", rec(OK, others=4),
-     "needs_staff_check", ["community"], 1),
+     "needs_staff_check", ["community?"], 1),
     ("community: four people is not enough", rec(OK, others=3), "below_threshold", [], 1),
     ("community claim beside a met route", rec(OK, OK, OK, others=6),
-     "meets_threshold", ["individual", "community"], 3),
+     "meets_threshold", ["individual", "community?"], 3),
     ("one incident to police and council counts once",
      rec(inc("2026-10-01", "2026-10-02", "police", "council"), OK), "below_threshold", [], 2),
     ("reports to other do not count", rec(OK, OK, inc("2026-10-01", "2026-10-02", "other")),
@@ -117,7 +114,8 @@ def _check(policy: Policy, record: dict[str, Any], outcome: str, routes: list[st
            qualifying: int) -> dict[str, Any]:  # fmt: skip
     result = screen(record, policy, AS_OF)
     assert result["outcome"] == outcome, result["reasons"]
-    assert result["routes_met"] == routes
+    assert result["routes_met"] == [r for r in routes if not r.endswith("?")]
+    assert result["routes_possible"] == [r[:-1] for r in routes if r.endswith("?")]
     assert result["qualifying_incidents"] == qualifying
     assert result["as_of"] == "2026-11-22"
     assert all(isinstance(r, str) and r for r in result["reasons"])
@@ -186,7 +184,7 @@ def test_policy_file_variations() -> None:
     assert screen(rec(OK, hate=True), two_with_hate, AS_OF)["outcome"] == "below_threshold"
     assert screen(rec(OK, OK, hate=True), two_with_hate, AS_OF)["routes_met"] == ["hate"]
     three_people = _policy(routes={"community": {"min_people": 3}})
-    assert screen(rec(OK, others=2), three_people, AS_OF)["routes_met"] == ["community"]
+    assert screen(rec(OK, others=2), three_people, AS_OF)["routes_possible"] == ["community"]
     recent = _policy(conditions={"last_report_within": "1 month"})
     old = rec(*[inc("2026-09-01", "2026-09-02")] * 3)
     assert screen(old, recent, AS_OF)["outcome"] == "below_threshold"
@@ -199,14 +197,14 @@ def test_policy_file_variations() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"team_email": "x", "team_phone": "y", "routes": {"individual": {}}}, "missing key"),
+        ({"team_email": "x", "team_phone": "y", "routes": {"individual": {}}}, "name: is required"),
         ({"name": "x", "team_email": "x", "team_phone": "y", "routes": {}}, "at least one route"),
         ({"name": "x", "team_email": "x", "team_phone": "y",
           "routes": {"individual": {"min_incidents": 0}}}, "at least 1"),
         ({"name": "x", "team_email": "x", "team_phone": "y", "routes": {"individual": {}},
           "qualifying": {"report_within": "a fortnight"}}, "not a period"),
         ({"name": "x", "team_email": "x", "team_phone": "y", "routes": {"magic": {}}},
-         "unknown route"),
+         "routes.magic: unknown key"),
     ],
 )  # fmt: skip
 def test_bad_policy_files_are_refused_clearly(data: dict[str, Any], message: str) -> None:
@@ -215,7 +213,7 @@ def test_bad_policy_files_are_refused_clearly(data: dict[str, Any], message: str
 
 
 def test_unknown_policy_name_lists_the_bundled_ones() -> None:
-    with pytest.raises(PolicyError, match="default, merseyside"):
+    with pytest.raises(PolicyError, match="bromley, default, herefordshire"):
         load_policy("atlantis")
 
 
@@ -262,7 +260,8 @@ def test_screen_command_prints_the_block_and_ignores_old_screening(
     assert code == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["outcome"] == "needs_staff_check"
-    assert printed["routes_met"] == ["community"]
+    assert printed["routes_met"] == []
+    assert printed["routes_possible"] == ["community"]
 
 
 @pytest.mark.parametrize(

@@ -7,16 +7,12 @@ each) and talk to them over HTTP on loopback.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,71 +27,12 @@ from tests.conftest import SmtpServer
 from tests.conftest import empty_postgres
 from tests.helpers import conversation
 from tests.helpers import incident
+from tests.processes import Server
+from tests.processes import service_env
 
 ANSWERS = conversation(
     [incident("2 weeks ago", "12 days ago"), incident("1 week ago", "6 days ago")]
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _env(database: str, folder: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "TWILIO_"))}
-    env.update(
-        DATABASE_URL=database,
-        SECRET_KEY="servers-test",
-        CASEREVIEW_INSTANCE=str(folder),
-        LOG_LEVEL="WARNING",
-        TEAM_EMAIL="team@council.example",
-        OUTBOX_POLL_SECONDS="0.2",
-        RATE_LIMITS="off",  # these residents all come from 127.0.0.1, fast
-        **extra,
-    )
-    return env
-
-
-class Server:
-    """One `casereview serve --no-worker` process (gunicorn, 2 sync workers)."""
-
-    def __init__(self, database: str, folder: Path) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = _env(database, folder, PORT=str(self.port), HOST="127.0.0.1")
-        command = [sys.executable, "-m", "bot.cli", "serve", "--no-worker", "--workers", "2"]
-        # A session of its own, so a test can kill the server's whole process group.
-        self.process = subprocess.Popen(
-            command,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if self.call("GET", "/healthz")[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
-
-    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, method=method)
-        request.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(request, timeout=20) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -187,7 +124,7 @@ def test_several_workers_deliver_each_message_exactly_once(
 ) -> None:
     for _ in range(12):
         run_resident(servers, ANSWERS)
-    env = _env(backend, tmp_path, SMTP_HOST=smtp_server.host,
+    env = service_env(backend, tmp_path, SMTP_HOST=smtp_server.host,
                SMTP_PORT=str(smtp_server.port))  # fmt: skip
     command = [sys.executable, "-m", "bot.cli", "worker"]
     workers = [subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL) for _ in range(3)]

@@ -11,11 +11,11 @@ from flask.testing import FlaskClient
 from bot import config
 from bot.web import contrast
 from bot.web import text_colour
+from tests.clients import say
+from tests.clients import start
 from tests.conftest import Clock
 from tests.helpers import conversation
 from tests.helpers import incident
-from tests.test_api import say
-from tests.test_api import start
 
 
 def token(client: FlaskClient, path: str = "/apply") -> str:

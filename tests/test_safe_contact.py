@@ -1,0 +1,65 @@
+"""Safe contact is honoured: the service never texts or emails a resident where they said that
+way is not safe, and the team sees how to reach them safely before anything else."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from bot.tables import outbox
+from tests.clients import say
+from tests.clients import start
+from tests.helpers import VICTIM_DETAILS
+from tests.helpers import conversation
+from tests.helpers import incident
+
+THREE = [incident("1/10/2026", "2/10/2026"), incident("8/10/2026", "9/10/2026"),
+         incident("15/10/2026", "16/10/2026")]  # fmt: skip
+
+
+def _details(preference: str, safe: str, note: str = "no") -> list[str]:
+    details = list(VICTIM_DETAILS)
+    details[7], details[8], details[9] = preference, safe, note
+    return details
+
+
+def _queued(app: Flask) -> list[tuple[str, str]]:
+    with app.extensions["casereview.engine"].connect() as conn:
+        return sorted(conn.execute(select(outbox.c.purpose, outbox.c.recipient)).all())  # type: ignore[arg-type]
+
+
+def _apply(client: FlaskClient, details: list[str]) -> dict[str, object]:
+    sid = start(client)["session_id"]
+    for answer in conversation(THREE, details=details):
+        turn = say(client, sid, answer)
+    assert turn["expects"]["field"] == "confirm", turn
+    return say(client, sid, "yes")
+
+
+@pytest.mark.parametrize(
+    ("preference", "safe", "expected"),
+    [
+        ("email", "phone calls, email", {"resident_email", "team_email"}),
+        ("phone", "phone calls", {"team_email"}),  # email given, but not safe: no email
+        ("letter", "letters", {"team_email"}),
+        ("text", "texts, email", {"resident_sms", "resident_email", "team_email"}),
+        ("phone", "phone calls, texts", {"team_email"}),  # texts safe but not asked for
+    ],
+)
+def test_acknowledgements_go_only_by_ways_the_resident_said_are_safe(
+    client: FlaskClient, app: Flask, preference: str, safe: str, expected: set[str]
+) -> None:
+    turn = _apply(client, _details(preference, safe, "dont ring after 6pm, he checks my phone"))
+    assert turn["done"] is True
+    assert {purpose for purpose, _ in _queued(app)} == expected
+
+
+def test_choosing_a_way_that_is_not_safe_is_questioned(client: FlaskClient) -> None:
+    sid = start(client)["session_id"]
+    details = _details("text", "phone calls")
+    for answer in details[:9]:
+        turn = say(client, sid, answer)
+    assert turn["expects"]["field"] == "contact_safety", "asked again, not accepted"
+    assert "did not choose it as safe" in " ".join(m["text"] for m in turn["messages"])

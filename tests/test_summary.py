@@ -1,0 +1,146 @@
+"""The team's summary: an at-a-glance block first, safety in bold, every answer in words."""
+
+from __future__ import annotations
+
+import re
+from email.message import EmailMessage
+
+import pytest
+
+from bot.emails import team_email
+from dialogs import summary
+from dialogs.policy import Policy
+from tests.factories import an_incident
+from tests.factories import model_at_review
+from tests.factories import submitted_record
+
+
+def _email(record: dict[str, object], policy: Policy) -> tuple[str, str]:
+    sender, recipient = "casereview@council.example", "team@council.example"
+    message = team_email(record, sender=sender, recipient=recipient, message_id="<1@x>",
+                         policy=policy)  # fmt: skip
+    assert isinstance(message, EmailMessage)
+    text = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert text is not None and html is not None
+    return text.get_content(), html.get_content()
+
+
+def test_the_summary_opens_with_the_six_things_staff_decide_on(default_policy: Policy) -> None:
+    record = submitted_record(default_policy)
+    first = summary.sections(record)[0]
+    assert first.heading == "At a glance"
+    assert [label for label, _ in first.rows] == [
+        "Who and where",
+        "Outcome and route",
+        "Acknowledge by",
+        "How to contact safely",
+        "Hate",
+        "Anyone responsible under 18",
+    ]
+    glance = dict(first.rows)
+    assert glance["Who and where"] == "Jane Smith, SW1A 1AA; it happens at: Outside 1 High Street"
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ 2026", glance["Acknowledge by"])
+
+
+def test_unsafe_ways_of_contact_are_named_and_bold_in_text_and_html(
+    default_policy: Policy,
+) -> None:
+    record = submitted_record(
+        default_policy,
+        contact_preference="sms",
+        contact_safety=["phone_call", "letter"],
+        safe_contact="dont ring after 6pm, he checks my phone",
+    )
+    line = summary.safe_contact(record["applicant"])
+    assert line.startswith("Safe: Phone calls and Letters. NOT safe: Voicemail, Texts and Email.")
+    assert "Prefers: Text message" in line and "he checks my phone" in line
+    text, html = _email(record, default_policy)
+    assert f"** How to contact safely: {line} **" in text
+    assert text.index("How to contact safely") < text.index("APPLICANT")
+    assert "<strong>Safe: Phone calls and Letters. NOT safe:" in html
+    assert "he checks my phone" in html
+
+
+def test_no_safe_way_says_so_before_anything_else(default_policy: Policy) -> None:
+    record = submitted_record(default_policy, contact_safety=["none"])
+    assert summary.safe_contact(record["applicant"]).startswith("NO WAY IS SAFE")
+
+
+def test_hate_names_the_motivation_and_the_incidents(default_policy: Policy) -> None:
+    model = model_at_review(incidents=2, hate_motivated=True, hate_categories=["race"])
+    model.incidents[0]["incident_hate"] = True
+    model.incidents[1]["incident_hate"] = False
+    record = submitted_record(default_policy, model)
+    assert summary.hate_line(record) == "Yes: Race (incident 1)"
+    titles = {s.heading: dict(s.rows) for s in summary.sections(record)}
+    assert titles["Incident 1"]["Hate"].startswith("Yes")
+    assert "Hate" not in titles["Incident 2"]
+
+
+def test_dates_are_in_words_and_phones_in_uk_format(default_policy: Policy) -> None:
+    model = model_at_review()
+    model.incidents[0] = an_incident("2026-03-14", "2026-03-15")
+    record = submitted_record(default_policy, model)
+    text, _ = _email(record, default_policy)
+    assert "Received: 22 November 2026 at 2:05pm" in text
+    assert "Happened on: 14 March 2026" in text
+    assert "Phone: 07123 456789" in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text), "no ISO dates in the summary"
+
+
+@pytest.mark.parametrize(
+    ("incidents", "expected"),
+    [
+        (1, "Yes: they describe the impact on them. Consider their vulnerability"),
+        (3, "Not needed to meet the threshold. Read the impact and support needs below"),
+    ],
+)
+def test_the_vulnerability_line_never_says_no_beside_a_described_impact(
+    default_policy: Policy, incidents: int, expected: str
+) -> None:
+    record = submitted_record(default_policy, model_at_review(incidents=incidents))
+    assert record["impact"]
+    line = summary.vulnerability_line(record)
+    assert line.startswith(expected)
+    assert line != "No"
+
+
+def test_a_representative_request_shows_the_victim_and_their_consent(
+    default_policy: Policy,
+) -> None:
+    record = submitted_record(
+        default_policy,
+        applicant_role="representative",
+        victim_name="Sam Jones",
+        relationship="carer",
+        victim_consent="cannot_consent",
+        victim_contact="Through me",
+    )
+    sections = {s.heading: dict(s.rows) for s in summary.sections(record)}
+    assert sections["At a glance"]["Who and where"].startswith(
+        "Sam Jones (asked for by Jane Smith)"
+    )
+    victim = sections["Victim"]
+    assert victim["Relationship"] == "Carer"
+    assert victim["How to reach them"] == "Through me"
+    assert victim["Agreed to this request"].startswith("No: they cannot agree")
+
+
+def test_every_version_2_answer_reaches_the_summary(default_policy: Policy) -> None:
+    record = submitted_record(
+        default_policy,
+        perpetrators="The people at number 3",
+        support_needs="I need an interpreter",
+        housing_provider="Example Homes",
+    )
+    text, html = _email(record, default_policy)
+    for value in ("The people at number 3", "I need an interpreter", "Example Homes",
+                  "The police came once, but it goes on", "Outside 1 High Street"):  # fmt: skip
+        assert value in text and value in html
+
+
+def test_html_in_answers_is_escaped(default_policy: Policy) -> None:
+    record = submitted_record(default_policy, safe_contact="<b>call</b> & <script>x</script>")
+    _, html = _email(record, default_policy)
+    assert "<script>" not in html and "&lt;script&gt;" in html

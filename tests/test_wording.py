@@ -1,0 +1,153 @@
+"""What residents are told: suicide words get Samaritans, the threshold is a "may", the windows
+and the routes after a review come from the policy, in every channel."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from bot.emails import resident_email
+from dialogs import texts
+from dialogs.calendar import Period
+from dialogs.policy import Policy
+from dialogs.policy import load_policy
+from dialogs.sms import SEGMENT_BUDGET
+from dialogs.sms import is_gsm7
+from dialogs.sms import segments
+from dialogs.vocabulary import EndReason
+from dialogs.vocabulary import Outcome
+from tests.factories import Resident
+from tests.factories import submitted_record
+from tests.helpers import conversation
+from tests.helpers import incident
+
+
+@pytest.mark.parametrize("channel", ["web", "sms", "terminal"])
+@pytest.mark.parametrize(
+    "words", ["I feel suicidal", "i want to kill myself", "I have been self-harming"]
+)
+def test_words_of_suicide_or_self_harm_get_samaritans_and_999(
+    default_policy: Policy, channel: str, words: str
+) -> None:
+    resident = Resident(default_policy, channel)
+    resident.say("yes", "1")
+    reply = resident.say(words)
+    said = "\n".join(reply.messages)
+    assert "Samaritans" in said and "116 123" in said and "999" in said
+    assert resident.field == "name", "the question is asked again, nothing is stored"
+    if channel == "sms":
+        assert is_gsm7(said) and segments(said) <= SEGMENT_BUDGET
+
+
+def test_suicide_words_in_the_story_are_kept_and_get_samaritans(default_policy: Policy) -> None:
+    resident = Resident(default_policy)
+    answers = conversation([incident("2 weeks ago", "12 days ago")])
+    resident.say(*answers[: answers.index("It stops me sleeping")])
+    assert resident.field == "impact"
+    reply = resident.say("It makes me want to end my life")
+    assert "116 123" in "\n".join(reply.messages)
+    assert resident.model.answers["impact"] == "It makes me want to end my life"
+
+
+def test_danger_alone_gets_999_not_samaritans(default_policy: Policy) -> None:
+    resident = Resident(default_policy)
+    resident.say("yes", "1")
+    said = "\n".join(resident.say("I am being attacked").messages)
+    assert "999" in said and "Samaritans" not in said
+
+
+@pytest.mark.parametrize("sms", [False, True])
+def test_meeting_the_threshold_is_a_may_and_the_team_decides(
+    default_policy: Policy, sms: bool
+) -> None:
+    said = " ".join(
+        texts.confirmation(
+            "CR-ACDE-FGHJ",
+            Outcome.MEETS_THRESHOLD,
+            ("hate",),
+            dt.date(2026, 12, 1),
+            default_policy,
+            "email",
+            sms=sms,
+        )
+    )
+    assert "may meet the threshold" in said
+    assert "decide" in said
+    assert "meets the threshold" not in said
+
+
+@pytest.mark.parametrize(("name", "window"), [("merseyside", "6 months")])
+def test_the_other_complainants_question_takes_its_window_from_the_policy(
+    name: str, window: str
+) -> None:
+    policy = load_policy(name)
+    resident = Resident(policy)
+    resident.say(*conversation([incident("1/10/2026", "2/10/2026")])[:-4])
+    while resident.field != "other_reporters":
+        resident.say("no")
+    assert f"in the last {policy.lookback}" in resident.text
+    assert str(policy.lookback) == window
+
+
+def test_a_window_in_the_policy_changes_the_question(merseyside_policy: Policy) -> None:
+    policy = dataclasses.replace(merseyside_policy, lookback=Period(3, "months"))
+    resident = Resident(policy)
+    resident.say(*conversation([incident("1/10/2026", "2/10/2026")])[:-4])
+    while resident.field != "other_reporters":
+        resident.say("no")
+    assert "in the last 3 months" in resident.text
+
+
+def test_the_default_policy_explains_the_appeal_in_the_confirmation_help_and_email(
+    default_policy: Policy,
+) -> None:
+    said = " ".join(
+        texts.confirmation(
+            "CR-ACDE-FGHJ",
+            Outcome.BELOW_THRESHOLD,
+            (),
+            dt.date(2026, 12, 1),
+            default_policy,
+            "email",
+        )
+    )
+    assert "appeal in writing within 21 days" in said
+    assert "within 10 working days of the meeting" in said
+    assert "not a complaints procedure" in said
+    assert "appeal in writing within 21 days" in texts.commands_help(default_policy, typed=False)
+    record = submitted_record(default_policy)
+    email = resident_email(record, sender="a@council.example", recipient="jane@example.com",
+                           message_id="<1@x>", policy=default_policy)  # fmt: skip
+    body = email.get_content()
+    assert "appeal in writing within 21 days" in body and "not a complaints procedure" in body
+
+
+def test_the_merseyside_policy_explains_escalation_to_the_commissioner(
+    merseyside_policy: Policy,
+) -> None:
+    said = " ".join(
+        texts.confirmation(
+            "CR-ACDE-FGHJ",
+            Outcome.BELOW_THRESHOLD,
+            (),
+            dt.date(2026, 12, 1),
+            merseyside_policy,
+            "email",
+        )
+    )
+    assert "Police and Crime Commissioner" in said
+    assert "21 working days" in said
+    assert "appeal in writing" not in said, "Merseyside's policy sets no appeal"
+
+
+@pytest.mark.parametrize("name", ["default", "merseyside"])
+def test_texts_after_sending_name_the_route_after_a_review(name: str) -> None:
+    policy = load_policy(name)
+    for text in (
+        texts.resident_sms("CR-ACDE-FGHJ", dt.date(2026, 9, 30), policy),
+        texts.ended(EndReason.SUBMITTED, "CR-ACDE-FGHJ", policy, sms=True),
+    ):
+        assert "Unhappy with" in text
+        assert is_gsm7(text) and segments(text) <= SEGMENT_BUDGET, text
