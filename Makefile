@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint typecheck pytest install clean chat bench fuzz css
+.PHONY: run test lint typecheck pytest install clean chat bench fuzz css screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,3 +61,9 @@ fuzz: $(STAMP)
 css: $(AXE)
 	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map \
 		bot/static/src/govuk.scss bot/static/govuk.css
+
+## Regenerate the screenshots in docs/screenshots (the browser tests that take them, on purpose;
+## `make test` writes its own to the ignored build/screenshots).
+screenshots: $(STAMP) $(AXE)
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -o addopts="-q" tests/test_browser.py \
+		-k "whole_application_by_keyboard_in_the_chat_page or whole_application_as_html_forms"

@@ -14,6 +14,7 @@ from bot.web import text_colour
 from tests.clients import say
 from tests.clients import start
 from tests.conftest import Clock
+from tests.helpers import VICTIM_DETAILS
 from tests.helpers import conversation
 from tests.helpers import incident
 
@@ -252,3 +253,15 @@ def test_the_chat_is_small_and_served_by_this_service(client: FlaskClient) -> No
         total += len(gzip.compress(body, 9))
         assert b"GDS Transport" not in body  # that typeface is for GOV.UK only
     assert total < 50_000, f"{total:,} bytes gzipped"
+
+
+def test_the_form_shows_the_incidents_so_far_before_asking_for_another(
+    client: FlaskClient,
+) -> None:
+    csrf = _form_at_address(client)
+    for answer in [*VICTIM_DETAILS[3:], "no", *incident("1/10/2026", "2/10/2026")]:
+        _answer(client, csrf, answer=answer)
+    path = client.get("/apply/question").headers["Location"]
+    assert path.endswith("/apply/q/another_incident/1")
+    page = client.get(path).get_data(as_text=True)
+    assert "Incidents so far" in page and "1 October 2026. Loud music" in page
