@@ -216,9 +216,9 @@ def apply_begin() -> ResponseReturnValue:
     if request.form.get("restart") or _current() is None:
         turn = _service().start("web")
         session["conversation"] = turn.session_id
-        # Only the greeting: going back and help are buttons on these pages, and the phone
-        # route is in every page's footer.
-        session["said"] = turn.messages[:1]
+        # Nothing said: the start page explained the service, 999 is in every page's header,
+        # the phone route in its footer, and going back and help are buttons (no "Hello").
+        session["said"] = []
         session.pop("problem", None)
     return redirect(url_for("web.apply_question"), code=303)
 

@@ -172,7 +172,8 @@ def test_change_from_check_your_answers_opens_the_answer_pre_filled(
 
 def test_form_headings_hold_the_question_only_and_titles_stay_short(client: FlaskClient) -> None:
     csrf = token(client)
-    client.post("/apply/start", data={"csrf_token": csrf})
+    first = client.post("/apply/start", data={"csrf_token": csrf}, follow_redirects=True)
+    assert "Hello" not in first.get_data(as_text=True)  # a form page does not say hello
     for answer in ("yes", "victim", "Jane Smith", "1 High Street", "SW1A 1AA", "07123 456789",
                    "jane@example.com", "email", "email", "no", "no"):  # fmt: skip
         _answer(client, csrf, answer=answer)
