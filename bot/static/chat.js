@@ -145,8 +145,11 @@
       var button = element("button", {
         type: "button", "class": "govuk-button govuk-button--secondary button-choice",
         "aria-describedby": ids(["question-text", hintId, problem ? "question-error" : ""]),
-        "aria-pressed": picked.indexOf(choice.value) >= 0 ? "true" : null
+        "aria-current": picked.indexOf(choice.value) >= 0 ? "true" : null
       }, choice.label);
+      if (picked.indexOf(choice.value) >= 0) {  // changing an answer: the one given now
+        button.appendChild(element("span", { "class": "govuk-visually-hidden" }, " (your answer now)"));
+      }
       button.addEventListener("click", function () { send(choice.label, [choice.value]); });
       buttons.appendChild(button);
     });
