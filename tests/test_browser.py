@@ -726,3 +726,21 @@ def test_a_whole_application_by_keyboard_in_the_chat_on_a_phone(live: LiveServer
         assert driver.execute_script("return document.documentElement.scrollWidth") <= 390
     finally:
         driver.quit()
+
+
+def test_checkboxes_with_nothing_ticked_get_an_error_state_linked_to_them(
+    browser: WebDriver, live: LiveServer
+) -> None:
+    resident = _chat_at(browser, f"{live.url}/chat", 8)  # at which ways are safe (checkboxes)
+    before = resident.bot_messages()
+    resident.tab_to("Send")
+    resident.press(Keys.ENTER)
+    resident.ready(before)
+    error = browser.find_element(By.ID, "question-error")
+    assert error.is_displayed() and "Choose" in error.text
+    fieldset = browser.find_element(By.CSS_SELECTOR, "#question fieldset")
+    assert "question-error" in (fieldset.get_attribute("aria-describedby") or "").split()
+    boxes = browser.find_elements(By.CSS_SELECTOR, "#question input[type=checkbox]")
+    assert boxes and all(b.get_attribute("aria-invalid") == "true" for b in boxes)
+    group = browser.find_element(By.ID, "question-group")
+    assert "govuk-form-group--error" in (group.get_attribute("class") or "")
