@@ -1,7 +1,8 @@
 """What one turn costs beside doing nothing: one resident, one after another, on a real server.
 
-Not a test. `make bench` runs it. It starts `casereview serve` (SQLite), and one client runs 8
-whole conversations. Before each turn the client asks the same server for a page that does not
+Not a test. `make bench` runs it (8 conversations; `make bench-long` 32) and writes
+build/bench/pipeline.md. It starts `casereview serve` (SQLite), and one client runs whole
+conversations. Before each turn the client asks the same server for a page that does not
 exist, so each turn is paired with a bare 404 measured a moment before it. The figure is the
 median turn time over the median 404 time: what the pipeline adds (lock, restore, turn, save)
 over Flask, routing and the HTTP round trip.
@@ -19,10 +20,13 @@ from conversation import ANSWERS  # bench/ is on sys.path when this runs as a sc
 from load import casereview
 from load import http
 from load import serve
+from report import LONG
+from report import Row
+from report import write
 
 from bot.db import migrate
 
-CONVERSATIONS = 8
+CONVERSATIONS = 32 if LONG else 8
 
 
 async def _timed(port: int, method: str, path: str, body: object) -> tuple[float, int, object]:
@@ -49,7 +53,7 @@ async def _conversations(port: int) -> tuple[list[float], list[float]]:
     return turns, bare
 
 
-def measure() -> list[tuple[str, str]]:
+def measure() -> list[Row]:
     """Median turn and 404 times, one client, SQLite."""
     with tempfile.TemporaryDirectory() as folder:
         database = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
@@ -65,14 +69,14 @@ def measure() -> list[tuple[str, str]]:
             f"one resident, {CONVERSATIONS} whole conversations: turn / bare 404 on the same "
             "server (medians)",
             f"{turn:.2f} / {miss:.2f} ms = {turn / miss:.2f}x",
+            "",
         )
     ]
 
 
 def main() -> None:
-    """Print the table rows."""
-    for label, value in measure():
-        print(f"| {label} | {value} |")  # noqa: T201
+    """Print the table and write it to build/bench/pipeline.md."""
+    write("pipeline", "bench/pipeline.py", measure())
 
 
 if __name__ == "__main__":

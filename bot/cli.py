@@ -20,12 +20,18 @@ logger = logging.getLogger("casereview")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
-    parser = argparse.ArgumentParser(prog="casereview", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="casereview",
+        description=__doc__,
+        epilog="Every setting comes from the environment and has a working default (SQLite in "
+        "./instance, email and texts written to instance/maildrop); README.md lists them. "
+        "Installed by `make run` as .venv/bin/casereview.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="the web service and the delivery worker")
     serve.add_argument("--no-worker", action="store_true", help="do not run the delivery worker")
     serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)))
-    worker = commands.add_parser("worker", help="deliver queued email only")
+    worker = commands.add_parser("worker", help="deliver queued email and texts only")
     worker.add_argument("--once", action="store_true", help="deliver what is due, then stop")
     chat = commands.add_parser("chat", help="talk to the bot in the terminal")
     chat.add_argument("--sms", action="store_true", help="as a text message would read")

@@ -152,7 +152,13 @@ class ChatRenderer:
             text = f"{text} {question.typed}"
         you_are, your = ("they are", "their") if ask.representative else ("you are", "your")
         return text.format(n=ask.incident or 1, victim=ask.victim, you_are=you_are, your=your,
-                           window=self.policy.lookback)  # fmt: skip
+                           window=self._community_window())  # fmt: skip
+
+    def _community_window(self) -> str:
+        """The community route's own lookback, or the policy's, in words (6 months)."""
+        policy = self.policy
+        route = policy.community
+        return str(policy.route_window(route).period if route else policy.lookback)
 
     def question(self, ask: Ask, short: bool = False) -> str:
         """The question as this channel shows it."""

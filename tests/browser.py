@@ -4,6 +4,7 @@ Debian's Chromium driven by Selenium through Debian's chromedriver (nothing is d
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 import time
@@ -23,18 +24,21 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
+import bot.store
 from tests.helpers import QuietHandler
 from tests.helpers import http_server
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-# Tests write screenshots to an ignored folder; `make screenshots` points this at
-# docs/screenshots on purpose, so `make test` never rewrites the README's pictures.
-SCREENSHOTS = Path(
-    os.environ.get("SCREENSHOTS_DIR")
-    or Path(__file__).resolve().parent.parent / "build" / "screenshots"
-)
+ROOT = Path(__file__).resolve().parent.parent
+# Tests keep their screenshots in build/ (ignored). `make docs` sets CASEREVIEW_DOCS to write the
+# committed ones in docs/screenshots/, with the date and references fixed so a re-run of it
+# changes no pixel.
+DOCS = bool(os.environ.get("CASEREVIEW_DOCS"))
+SCREENSHOTS = ROOT / ("docs" if DOCS else "build") / "screenshots"
+DOCS_NOW = dt.datetime(2026, 11, 24, 10, 0)  # naive UTC, as the services' clocks are
+DOCS_REFERENCES = [f"CR-7KXT-9MH{letter}" for letter in "ACDEFGHJKMNPQRTVWXY346789"]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
@@ -46,6 +50,17 @@ def require_browser() -> None:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
+
+
+# Date and Date.now() start from EPOCH_MS when the page loads and run on from there.
+SHIFT_CLOCK = """(() => {
+  const Real = Date, shift = EPOCH_MS - Real.now();
+  class Shifted extends Real {
+    constructor(...a) { if (a.length) { super(...a); } else { super(Real.now() + shift); } }
+    static now() { return Real.now() + shift; }
+  }
+  window.Date = Shifted;
+})();"""
 
 
 def chromium(javascript: bool = True, width: int = 1280, height: int = 900) -> WebDriver:
@@ -66,6 +81,10 @@ def chromium(javascript: bool = True, width: int = 1280, height: int = 900) -> W
     # Headless Chromium starts no narrower than 500px whatever --window-size says: a phone's
     # 390px needs setting once it runs.
     driver.set_window_size(width, height)
+    if DOCS:  # the page's clock agrees with the server's fixed one, or the chat would time out
+        epoch_ms = int(DOCS_NOW.replace(tzinfo=dt.UTC).timestamp() * 1000)
+        source = SHIFT_CLOCK.replace("EPOCH_MS", str(epoch_ms))
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": source})
     return driver
 
 
@@ -114,12 +133,19 @@ def council_site() -> Iterator[CouncilSite]:
 
 
 def serve_app(make: Callable[[], Flask]) -> Iterator[LiveServer]:
-    """Serve an app for a module's tests."""
-    live = LiveServer(make())
+    """Serve an app for a module's tests (under `make docs`, at a fixed time and references)."""
+    app = make()
+    new_reference = bot.store.new_reference
+    if DOCS:
+        app.extensions["casereview.conversations"].clock = lambda: DOCS_NOW
+        references = iter(DOCS_REFERENCES)
+        bot.store.new_reference = lambda: next(references)
+    live = LiveServer(app)
     try:
         yield live
     finally:
         live.stop()
+        bot.store.new_reference = new_reference
 
 
 def wait_for(driver: WebDriver, condition: Callable[[WebDriver], Any], seconds: float = 10) -> Any:
@@ -147,7 +173,7 @@ def run_axe(driver: WebDriver, where: str) -> list[dict[str, Any]]:
 
 
 def screenshot(driver: WebDriver, name: str, width: int) -> Path:
-    """Save the whole page at `width` CSS pixels to SCREENSHOTS/<name>-<width>.png."""
+    """Save the whole page at `width` CSS pixels to <SCREENSHOTS>/<name>-<width>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     original = driver.get_window_size()
     driver.set_window_size(width, 900)
@@ -157,11 +183,20 @@ def screenshot(driver: WebDriver, name: str, width: int) -> Path:
     )
     driver.set_window_size(width, min(max(int(height) + 20, 600), 4000))
     driver.execute_script("window.scrollTo(0, 0)")
+    # A blinking caret would make the same page differ from one run to the next.
+    driver.execute_script(HIDE_CARETS, "transparent")
     time.sleep(0.1)
     path = SCREENSHOTS / f"{name}-{width}.png"
     driver.save_screenshot(str(path))
+    driver.execute_script(HIDE_CARETS, "")
     driver.set_window_size(original["width"], original["height"])
     return path
+
+
+HIDE_CARETS = (
+    "document.querySelectorAll('input, textarea')"
+    ".forEach(e => { e.style.caretColor = arguments[0]; })"
+)
 
 
 def active(driver: WebDriver) -> WebElement:

@@ -1,4 +1,4 @@
-"""What `casereview migrate` says: created, updated or already up to date."""
+"""What the `casereview` command says: its help, and what migrate did."""
 
 from __future__ import annotations
 
@@ -23,3 +23,11 @@ def test_migrate_says_what_it_did_to_a_new_then_an_old_then_a_current_database(
     assert capsys.readouterr().out.startswith("Updated the database from revision ")
     assert main(["migrate"]) == 0
     assert capsys.readouterr().out.startswith("The database is already up to date (sqlite:")
+
+
+def test_help_names_nothing_outside_the_repository(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out.lower()
+    assert "contract" not in text and "seed" not in text
+    assert "readme.md" in text

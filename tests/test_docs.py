@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from bot import deliverer
+from tests import browser
 from tests.conftest import Clock
 from tests.conftest import make_app
 
@@ -105,3 +107,22 @@ def test_the_readme_curl_conversation_sends_a_request_and_the_team_email_lands(
     worker.run_once()
     assert (tmp_path / "maildrop" / f"{turn['reference']}-team-email.eml").exists()
     assert '"$REF"-team-email.eml' in block  # what the block waits for
+
+
+def test_tests_and_benchmarks_write_only_where_git_looks_away() -> None:
+    # `make test` and `make bench` must leave `git status` clean; only `make docs` writes to
+    # committed files.
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    if browser.DOCS:
+        pytest.skip("make docs writes the committed screenshots on purpose")
+    written = [
+        browser.SCREENSHOTS / "chat-1-first-question-320.png",
+        ROOT / "build" / "bench" / "load.md",  # bench/report.py's OUT
+        ROOT / "instance" / "maildrop" / "CR-7KXT-9MHA-team-email.eml",
+    ]
+    relative = [str(path.relative_to(ROOT)) for path in written]
+    ignored = subprocess.run(
+        ["git", "check-ignore", *relative], cwd=ROOT, capture_output=True, text=True
+    ).stdout.split()
+    assert ignored == relative

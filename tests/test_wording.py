@@ -151,3 +151,16 @@ def test_texts_after_sending_name_the_route_after_a_review(name: str) -> None:
     ):
         assert "Unhappy with" in text
         assert is_gsm7(text) and segments(text) <= SEGMENT_BUDGET, text
+
+
+def test_a_community_route_with_its_own_window_asks_about_that_window(
+    merseyside_policy: Policy,
+) -> None:
+    assert merseyside_policy.community is not None
+    route = dataclasses.replace(merseyside_policy.community, lookback=Period(3, "months"))
+    policy = dataclasses.replace(merseyside_policy, community=route)
+    resident = Resident(policy)
+    resident.say(*conversation([incident("1/10/2026", "2/10/2026")])[:-4])
+    while resident.field != "other_reporters":
+        resident.say("no")
+    assert "in the last 3 months" in resident.text
