@@ -61,6 +61,7 @@ def register(app: Flask) -> Limiter | None:
         views[name] = per_client(new_conversations(views[name]))
     # Every text arrives from Twilio's addresses, so SMS is limited per number only.
     views["sms.twilio_inbound"] = per_conversation(views["sms.twilio_inbound"])
-    for name in ("api.get_session", "web.apply_question", "web.apply_start", "web.chat"):
+    for name in ("api.get_session", "web.apply_question", "web.apply_start", "web.chat",
+                 "web.apply_step", "web.apply_step_in_incident", "web.apply_check"):  # fmt: skip
         views[name] = per_client(views[name])
     return limiter

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -14,6 +15,7 @@ from bot.web import text_colour
 from tests.clients import say
 from tests.clients import start
 from tests.conftest import Clock
+from tests.conftest import make_app
 from tests.helpers import VICTIM_DETAILS
 from tests.helpers import conversation
 from tests.helpers import incident
@@ -266,3 +268,25 @@ def test_the_form_shows_the_incidents_so_far_before_asking_for_another(
     assert path.endswith("/apply/q/another_incident/1")
     page = client.get(path).get_data(as_text=True)
     assert "Incidents so far" in page and "1 October 2026. Loud music" in page
+
+
+def test_a_form_user_over_a_rate_limit_gets_a_page_and_keeps_the_answers(
+    tmp_path: Path, database: str, clock: Clock
+) -> None:
+    import secrets
+
+    limits = {"RATE_LIMITS": True, "RATE_LIMIT_PREFIX": secrets.token_hex(6),
+              "RATE_LIMIT_CLIENT": "6 per minute"}  # fmt: skip
+    app = make_app(tmp_path, database, clock, **limits)
+    client = app.test_client()
+    csrf = token(client)
+    client.post("/apply/start", data={"csrf_token": csrf})
+    responses = [
+        client.post("/apply/answer", data={"csrf_token": csrf, "answer": "yes"}) for _ in range(6)
+    ]
+    refused = responses[-1]
+    assert refused.status_code == 429 and refused.mimetype == "text/html"
+    page = refused.get_data(as_text=True)
+    assert "wait a minute" in page and "Your answers are kept" in page
+    # Each question's own page is limited too (it was a way round the limit).
+    assert client.get("/apply/q/applicant_role").status_code == 429
