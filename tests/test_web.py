@@ -290,3 +290,19 @@ def test_a_form_user_over_a_rate_limit_gets_a_page_and_keeps_the_answers(
     assert "wait a minute" in page and "Your answers are kept" in page
     # Each question's own page is limited too (it was a way round the limit).
     assert client.get("/apply/q/applicant_role").status_code == 429
+
+
+def test_an_unexpected_fault_on_a_page_is_a_page_not_json(
+    tmp_path: Path, database: str, clock: Clock
+) -> None:
+    app = make_app(tmp_path, database, clock)
+
+    def broken() -> str:
+        raise RuntimeError("a fault for the test")
+
+    app.add_url_rule("/broken-page", "broken_page", broken)
+    response = app.test_client().get("/broken-page", headers={"Accept": "text/html"})
+    assert response.status_code == 500 and response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "Sorry, there is a problem with the service" in page and "RuntimeError" not in page
+    assert 'href="/apply"' in page
