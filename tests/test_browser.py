@@ -235,6 +235,22 @@ def test_the_widget_on_a_council_page_works_by_keyboard_and_gives_focus_back(
     live: LiveServer,
     council_site: CouncilSite,  # noqa: F811
 ) -> None:
+    _widget_by_keyboard(browser, live, council_site)
+
+
+def test_the_widget_on_a_phone_works_by_keyboard_and_gives_focus_back(
+    live: LiveServer,
+    council_site: CouncilSite,  # noqa: F811
+) -> None:
+    driver = chromium(width=390, height=844)
+    try:
+        _widget_by_keyboard(driver, live, council_site)
+    finally:
+        driver.quit()
+
+
+def _widget_by_keyboard(browser: WebDriver, live: LiveServer, council_site: CouncilSite) -> None:  # noqa: F811
+    """Open the widget from the council's page, apply by keyboard, close it with Escape."""
     council_site.script_src = f"{live.url}/widget.js"
     browser.get(council_site.url)
     launcher = wait_for(
