@@ -21,6 +21,9 @@ from bot.db import make_engine
 from bot.outbox import Deliverer
 from bot.sms import SmsConversations
 from bot.sms import sender_key
+from dialogs.partnership import Partnership
+from dialogs.partnership import PartnershipError
+from dialogs.partnership import load_partnership
 from dialogs.policy import Policy
 from dialogs.policy import load_policy
 from dialogs.sms import normalise_number
@@ -44,11 +47,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     configure_logging(app.config["LOG_LEVEL"])
 
-    policy = load_policy(app.config["CASEREVIEW_POLICY"])
+    partnership = partnership_of(app.config)
+    policy = partnership.policy if partnership else load_policy(app.config["CASEREVIEW_POLICY"])
     engine = make_engine(app.config["DATABASE_URL"])
     crypto.attach(engine, vault(app.config))
     app.extensions["casereview.engine"] = engine
     app.extensions["casereview.policy"] = policy
+    app.extensions["casereview.partnership"] = partnership
     conversations = Conversations(
         engine=engine,
         policy=policy,
@@ -57,6 +62,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         ttl=dt.timedelta(hours=app.config["SESSION_TTL_HOURS"]),
         sms_ttl=dt.timedelta(hours=app.config["SMS_SESSION_TTL_HOURS"]),
         team_sms=normalise_number(app.config["TEAM_SMS"]) if app.config["TEAM_SMS"] else None,
+        partnership=partnership,
     )
     app.extensions["casereview.conversations"] = conversations
     app.extensions["casereview.sms"] = SmsConversations(
@@ -83,6 +89,24 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     limits.register(app)
     errors.register(app)
     return app
+
+
+def partnership_of(settings: Mapping[str, Any]) -> Partnership | None:
+    """CASEREVIEW_PARTNERSHIP, loaded with its postcode table (None: one council)."""
+    name = settings.get("CASEREVIEW_PARTNERSHIP")
+    if not name:
+        return None
+    try:
+        partnership = load_partnership(str(name))
+        about = partnership.about  # reads the postcode table now, not at the first postcode
+    except PartnershipError as exc:
+        raise SystemExit(str(exc)) from None
+    if settings.get("TEAM_EMAIL") or settings.get("TEAM_SMS"):
+        logger.warning("TEAM_EMAIL and TEAM_SMS are not used in a partnership: each council's "
+                       "inbox and duty phone are in the partnership file")  # fmt: skip
+    logger.info("partnership %s: %d councils, postcodes of ONSPD %s", partnership.name,
+                len(partnership.councils), about.get("onspd_edition"))  # fmt: skip
+    return partnership
 
 
 def vault(settings: Mapping[str, Any]) -> crypto.Vault:
@@ -113,11 +137,17 @@ def deliverer(app: Flask) -> Deliverer:
         sms=providers.sms_sender(app.config),
         opted_out=opted_out_check(app),
         policy=app.extensions["casereview.policy"],
+        policies=policies_of(app.extensions["casereview.partnership"]),
         mail_from=app.config["MAIL_FROM"],
         max_attempts=app.config["OUTBOX_MAX_ATTEMPTS"],
         retry_base=dt.timedelta(seconds=app.config["OUTBOX_RETRY_SECONDS"]),
         lease=dt.timedelta(seconds=app.config["OUTBOX_LEASE_SECONDS"]),
     )
+
+
+def policies_of(partnership: Partnership | None) -> dict[str, Policy]:
+    """Each council's policy by GSS code (empty for one council)."""
+    return {c.code: c.policy for c in partnership.councils} if partnership else {}
 
 
 def opted_out_check(app: Flask) -> Callable[[str], bool]:

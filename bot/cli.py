@@ -43,6 +43,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     screen.add_argument("file", help="an intake record (JSON)")
     screen.add_argument("--policy", default=None, help="a bundled policy name or a file path")
     screen.add_argument("--as-of", default=None, help="the request date, YYYY-MM-DD")
+    route = commands.add_parser("route", help="print where a request from a postcode goes")
+    route.add_argument("postcode", help="a full UK postcode")
+    route.add_argument("--partnership", default=None, help="a bundled partnership or a file path")
+    postcodes = commands.add_parser(
+        "postcodes", help="build a partnership's postcode table from the ONS Postcode Directory"
+    )
+    postcodes.add_argument("partnership", help="a bundled partnership name or a file path")
+    postcodes.add_argument("--out", default=None, help="where to write it (default: its file)")
     policy = commands.add_parser("policy", help="work with policy files")
     policy_commands = policy.add_subparsers(dest="policy_command", required=True)
     check = policy_commands.add_parser("check", help="validate and explain a policy")
@@ -56,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "purge": _purge,
         "rekey": _rekey,
         "screen": _screen,
+        "route": _route,
+        "postcodes": _postcodes,
         "policy": _policy_check,
     }
     return handlers[args.command](args)
@@ -95,6 +105,56 @@ def _screen(args: argparse.Namespace) -> int:
     except ScreeningInputError as exc:
         return fail(f"{args.file}: {exc}")
     print(json.dumps(result, indent=2))
+    return 0
+
+
+def _route(args: argparse.Namespace) -> int:
+    """Print where a postcode's request goes (contract section 6); exit 2 for a non-postcode."""
+    from dialogs.parsing import Invalid
+    from dialogs.parsing import parse_postcode
+    from dialogs.partnership import PartnershipError
+    from dialogs.partnership import load_partnership
+    from dialogs.policy import PolicyError
+    from dialogs.policy import load_policy
+
+    try:
+        postcode = parse_postcode(args.postcode)
+    except Invalid:
+        print(f"casereview route: {args.postcode!r} is not a UK postcode", file=sys.stderr)
+        return 2
+    name = args.partnership or os.environ.get("CASEREVIEW_PARTNERSHIP")
+    try:
+        if not name:  # one council: every postcode goes to it
+            policy = load_policy(os.environ.get("CASEREVIEW_POLICY", "default"))
+            council = {"name": policy.area, "code": None}
+            print(json.dumps({"postcode": postcode, "council": council, "candidates": [],
+                              "in_area": True}, indent=2))  # fmt: skip
+            return 0
+        print(json.dumps(load_partnership(name).route(postcode).to_json(), indent=2))
+    except (PartnershipError, PolicyError) as exc:
+        print(f"casereview route: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _postcodes(args: argparse.Namespace) -> int:
+    """Cut the partnership's postcodes out of ONSPD and write its postcode table."""
+    from bot.postcode_data import PostcodeDataError
+    from bot.postcode_data import build
+    from dialogs.partnership import PartnershipError
+    from dialogs.partnership import load_partnership
+
+    try:
+        partnership = load_partnership(args.partnership)
+        out = Path(args.out) if args.out else partnership.postcodes_path
+        letters = set(partnership.postcode_letters) or {"A", "B", "C", "D", "E", "F", "G",
+                      "H", "I", "J", "K", "L", "M", "N", "O", "P", "R", "S", "T", "U", "W", "Y",
+                      "Z"}  # fmt: skip
+        about = build({c.code for c in partnership.councils}, letters, out)
+    except (PartnershipError, PostcodeDataError) as exc:
+        print(f"casereview postcodes: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps({"written": str(out), **about}, indent=2))
     return 0
 
 

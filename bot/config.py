@@ -100,6 +100,8 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "PORT": _int(env, "PORT", 5000),
         "DATABASE_URL": database_url(env, folder),
         "CASEREVIEW_POLICY": env.get("CASEREVIEW_POLICY", "default"),
+        # Several councils routed by postcode (contract section 1); unset: one council.
+        "CASEREVIEW_PARTNERSHIP": env.get("CASEREVIEW_PARTNERSHIP") or None,
         # Where completed requests go; the policy file names the inbox when this is unset.
         "TEAM_EMAIL": env.get("TEAM_EMAIL") or None,
         "TEAM_SMS": env.get("TEAM_SMS") or None,

@@ -22,11 +22,15 @@ from sqlalchemy.engine import RowMapping
 
 from bot import db
 from bot import store
+from bot.appeals import lookup_for
+from bot.appeals import submit_appeal
 from bot.submission import LONDON
 from bot.submission import Recipients
 from bot.submission import submit
 from dialogs.engine import Dialog
 from dialogs.model import DialogModel
+from dialogs.partnership import Partnership
+from dialogs.partnership import council_block
 from dialogs.policy import Policy
 from dialogs.render import renderer_for
 from dialogs.turn import Inbound
@@ -105,6 +109,25 @@ class Conversations:
     clock: Callable[[], dt.datetime] = utcnow
     sms_ttl: dt.timedelta = dt.timedelta(days=7)
     team_sms: str | None = None
+    partnership: Partnership | None = None
+    """Several councils: each request goes to the council of its postcode."""
+
+    def policy_for(self, model: DialogModel) -> Policy:
+        """The policy a conversation is worded by: its council's, once the postcode says."""
+        if self.partnership is not None:
+            council = self.partnership.council(model.answers.get("council"))
+            if council is not None:
+                return council.policy
+        return self.policy
+
+    def destination(self, model: DialogModel) -> tuple[Policy, Recipients, dict[str, Any] | None]:
+        """Where a finished request goes: the policy, the team's inbox and duty phone, and the
+        record's council block (None: the single council's default)."""
+        if self.partnership is None:
+            return self.policy, Recipients(self.team_email, self.mail_domain, self.team_sms), None
+        council, routed_by = self.partnership.chosen(model.answers)
+        recipients = Recipients(council.team_email, self.mail_domain, council.team_sms)
+        return council.policy, recipients, council_block(council, routed_by)
 
     def start(self, channel: Channel | str) -> Turn:
         """Open a new conversation and return the welcome turn."""
@@ -121,7 +144,7 @@ class Conversations:
         note: str | None = None,
     ) -> Turn:
         """Open a new conversation inside the caller's transaction."""
-        dialog = Dialog.new(self.policy.has_community_route)
+        dialog = Dialog.new(self.policy.has_community_route, self.partnership)
         outcome = dialog.start(note)
         rendered = renderer_for(channel, self.policy).render(outcome, dialog.model)
         conversation_id = store.create_conversation(
@@ -162,7 +185,7 @@ class Conversations:
         if isinstance(inbound, str):
             inbound = Inbound(inbound)
         conversation_id, channel = row["id"], row["channel"]
-        renderer = renderer_for(channel, self.policy)
+        renderer = renderer_for(channel, self.policy_for(dialog.model))
         reference = row["reference"]
         if dialog.done:  # nothing changes: say how it ended, and keep no more of the transcript
             outcome = dialog.handle(inbound, self.today(now))
@@ -171,19 +194,24 @@ class Conversations:
             return Turn(conversation_id, rendered.messages, None, True, reference, None, None,
                         outcome, rendered.feedback)  # fmt: skip
         before = _state_of(dialog.model)
+        dialog.lookup = lookup_for(conn, self.policy, self.partnership)
         outcome = dialog.offer_resume() if paused else dialog.handle(inbound, self.today(now))
         if outcome.ended == EndReason.SUBMITTED:
-            recipients = Recipients(self.team_email, self.mail_domain, self.team_sms)
-            record, outcome.submitted = submit(
+            policy, recipients, council = self.destination(dialog.model)
+            send = submit_appeal if dialog.model.questionnaire == "appeal" else submit
+            record, outcome.submitted = send(
                 conn,
                 conversation_id=conversation_id,
                 channel=channel,
                 model=dialog.model,
-                policy=self.policy,
+                policy=policy,
                 recipients=recipients,
                 now=now,
+                council=council,
             )
             reference = record["reference"]
+        # After the postcode, and in the confirmation: that council's name, phone and address.
+        renderer = renderer_for(channel, self.policy_for(dialog.model))
         outcome.reference = reference
         rendered = renderer.render(outcome, dialog.model)
         transcript = json.loads(row["transcript"])
@@ -303,7 +331,7 @@ class Conversations:
             raise NotFound
         if check_expiry and self.is_expired(row, now):
             raise Expired
-        return Dialog(DialogModel.from_dict(json.loads(row["data"])))
+        return Dialog(DialogModel.from_dict(json.loads(row["data"])), self.partnership)
 
     def ttl_for(self, channel: Channel | str) -> dt.timedelta:
         """How long an untouched conversation stays open: longer by text than on the web."""

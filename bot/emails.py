@@ -19,6 +19,7 @@ from jinja2 import Environment
 from jinja2 import FileSystemLoader
 from jinja2 import select_autoescape
 
+from dialogs import appeal
 from dialogs import summary
 from dialogs.parsing import format_date
 from dialogs.policy import Policy
@@ -86,5 +87,25 @@ def resident_email(
             ]
         )
         + "\n"
+    )
+    return message
+
+
+def appeal_team_email(
+    record: dict[str, Any], *, sender: str, recipient: str, message_id: str, policy: Policy
+) -> EmailMessage:
+    """The team's email for an appeal or escalation: summary and `<reference>.json`."""
+    subject = appeal.subject(record)
+    message = _base(sender, recipient, subject, message_id)
+    message.set_content(appeal.plain_text(record))
+    html = _templates.get_template("team_email.html").render(
+        subject=subject, sections=appeal.sections(record), reference=record["reference"]
+    )
+    message.add_alternative(html, subtype="html")
+    message.add_attachment(
+        json.dumps(record, indent=2, ensure_ascii=False).encode("utf-8"),
+        maintype="application",
+        subtype="json",
+        filename=f"{record['reference']}.json",
     )
     return message

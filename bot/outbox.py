@@ -14,6 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field
 from email.message import EmailMessage
 from typing import Any
 
@@ -28,6 +29,7 @@ from bot import emails
 from bot import store
 from bot.conversation import utcnow
 from bot.tables import outbox
+from dialogs import appeal
 from dialogs import sms as sms_text
 from dialogs import texts
 from dialogs.policy import Policy
@@ -55,6 +57,13 @@ class Deliverer:
     retry_base: dt.timedelta = dt.timedelta(seconds=30)
     lease: dt.timedelta = dt.timedelta(minutes=2)
     clock: Callable[[], dt.datetime] = utcnow
+    policies: dict[str, Policy] = field(default_factory=dict)
+    """In a partnership, each council's policy by GSS code: its name, phone and address."""
+
+    def policy_for(self, record: dict[str, Any]) -> Policy:
+        """The policy a record's messages are worded by: its council's, else the one policy."""
+        code = (record.get("council") or {}).get("code")
+        return self.policies.get(code or "", self.policy)
 
     def run_once(self, limit: int = 50) -> dict[str, int]:
         """Deliver every due message once; return counts of sent, retried and failed."""
@@ -117,12 +126,14 @@ class Deliverer:
         assert request is not None
         record = json.loads(request["record"])
         build = emails.team_email if row["purpose"] == "team_email" else emails.resident_email
+        if record.get("record_type"):  # an appeal or escalation: only the team hears of it
+            build = emails.appeal_team_email
         return build(
             record,
             sender=self.mail_from,
             recipient=row["recipient"],
             message_id=row["message_id"],
-            policy=self.policy,
+            policy=self.policy_for(record),
         )
 
     def _text(self, row: dict[str, Any]) -> str:
@@ -132,10 +143,13 @@ class Deliverer:
         assert request is not None
         record = json.loads(request["record"])
         acknowledge_by = dt.date.fromisoformat(record["deadlines"]["acknowledge_by"])
-        if row["purpose"] == "team_sms":
+        if record.get("record_type"):
+            message = appeal.team_sms(record)
+        elif row["purpose"] == "team_sms":
             message = texts.team_sms(record["reference"], request["outcome"], acknowledge_by)
         else:
-            message = texts.resident_sms(record["reference"], acknowledge_by, self.policy)
+            policy = self.policy_for(record)
+            message = texts.resident_sms(record["reference"], acknowledge_by, policy)
         return sms_text.render([message])
 
     def _send(self, row: dict[str, Any]) -> None:

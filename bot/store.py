@@ -131,7 +131,9 @@ def create_request(
                         conversation_id=conversation_id,
                         submitted_at=submitted_at,
                         policy=record["policy"],
-                        outcome=record["screening"]["outcome"],
+                        # an appeal's record has no screening: its type stands in
+                        outcome=(record.get("screening") or {}).get("outcome")
+                        or record["record_type"],
                         record=json.dumps(record),
                     )
                 )
@@ -165,6 +167,13 @@ def enqueue(
             next_attempt_at=now,
             created_at=now,
         )
+    )
+
+
+def find_request(conn: Connection, reference: str) -> RowMapping | None:
+    """One submitted request (or appeal) by its reference."""
+    return (
+        conn.execute(select(requests).where(requests.c.reference == reference)).mappings().first()
     )
 
 

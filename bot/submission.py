@@ -45,9 +45,11 @@ def submit(
     policy: Policy,
     recipients: Recipients,
     now: dt.datetime,
+    council: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], Submission]:
-    """Store the intake record and queue the team email and acknowledgements, atomically."""
-    record = answers_to_record(model, channel=str(channel), policy=policy)
+    """Store the intake record and queue the team email and acknowledgements, atomically;
+    `council` is the record's council block in a partnership."""
+    record = answers_to_record(model, channel=str(channel), policy=policy, council=council)
     submitted_at = now.replace(tzinfo=dt.UTC).astimezone(LONDON)
     record = complete_record(
         record,
@@ -83,10 +85,11 @@ def submit(
         queue("team_sms", "sms", recipients.team_sms)
     screening = record["screening"]
     logger.info(
-        "request submitted id=%s request=%s outcome=%s",
+        "request submitted id=%s request=%s outcome=%s council=%s",
         conversation_id[:8],
         request_id,
         screening["outcome"],
+        record["council"]["code"],
     )
     preference = applicant["contact_preference"]
     return record, Submission(

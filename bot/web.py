@@ -30,11 +30,11 @@ from bot.conversation import Expired
 from bot.conversation import NotFound
 from dialogs import journey
 from dialogs.engine import Dialog
+from dialogs.journey import BY_FIELD
 from dialogs.journey import Row
 from dialogs.journey import Step
 from dialogs.model import DialogModel
 from dialogs.parsing import MAX_TEXT
-from dialogs.questionnaire import BY_FIELD
 from dialogs.render import ChatRenderer
 from dialogs.turn import Ask
 from dialogs.turn import Command
@@ -213,13 +213,18 @@ def apply_start() -> ResponseReturnValue:
 def apply_begin() -> ResponseReturnValue:
     """Start a conversation (or carry on with the one this browser has)."""
     check_csrf()
-    if request.form.get("restart") or _current() is None:
+    after_review = request.form.get("after_review") == "appeal"
+    if request.form.get("restart") or after_review or _current() is None:
         turn = _service().start("web")
         session["conversation"] = turn.session_id
         # Nothing said: the start page explained the service, 999 is in every page's header,
         # the phone route in its footer, and going back and help are buttons (no "Hello").
         session["said"] = []
         session.pop("problem", None)
+        if after_review:  # the same front door, the questions after a review
+            session["said"] = (
+                _service().post(turn.session_id, "I want to appeal the outcome").messages
+            )
     return redirect(url_for("web.apply_question"), code=303)
 
 

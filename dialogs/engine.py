@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from dialogs import appeal
 from dialogs import journey
+from dialogs.journey import BY_FIELD
 from dialogs.journey import Step
 from dialogs.lifecycle import FINAL
 from dialogs.lifecycle import lifecycle
@@ -24,7 +26,7 @@ from dialogs.parsing import Invalid
 from dialogs.parsing import parse_yes_no
 from dialogs.parsing import simplify
 from dialogs.parsing import suggest_email
-from dialogs.questionnaire import BY_FIELD
+from dialogs.partnership import Partnership
 from dialogs.questionnaire import CONFIRM
 from dialogs.questionnaire import MAX_INCIDENTS
 from dialogs.questionnaire import Question
@@ -82,11 +84,15 @@ class Dialog:
     """One conversation's dialog: a model restored from storage, moved on by one message."""
 
     model: DialogModel
+    partnership: Partnership | None = None
+    """Several councils: the postcode says which one the request goes to."""
+    lookup: appeal.Lookup | None = None
+    """Checks an appeal's reference and postcode against stored requests."""
 
     @classmethod
-    def new(cls, community_route: bool) -> Dialog:
+    def new(cls, community_route: bool, partnership: Partnership | None = None) -> Dialog:
         """A conversation at its first question (`community_route`: the policy has one)."""
-        return cls(DialogModel(community_route=community_route))
+        return cls(DialogModel(community_route=community_route), partnership)
 
     @property
     def done(self) -> bool:
@@ -131,6 +137,9 @@ class Dialog:
             return self._confirm_email(inbound, words, today)
         if self.model.pending == Pending.REMOVE:
             return self._confirm_remove(inbound, words)
+        kind = appeal.wants(words) if self._at_front_door() else None
+        if kind is not None:
+            return self._start_appeal(kind)
         command = inbound.command or self._command(words)
         if command == Command.HELP:
             return self._ask([Note(Said.HELP)])
@@ -152,7 +161,8 @@ class Dialog:
     ) -> Outcome:
         step = self.model.current
         assert step is not None
-        question = BY_FIELD[step[0]]
+        given = self.model.given
+        question = BY_FIELD[step[0]].bind(given.facts(step[1]))
         safety = safety_note(words)
         if safety is not None and not question.narrative:
             return self._ask([safety])
@@ -169,8 +179,19 @@ class Dialog:
 
     def _accept(self, question: Question, step: Step, value: Any, words: str) -> Outcome:
         """Keep an answer that was read, and move on to what comes next."""
-        notes = self._store(question, step, value)
         safety = safety_note(words)
+        if question.field == "postcode" and self.partnership is not None:
+            routed = self.partnership.route(value)
+            if not routed.in_area:  # never a dead end: who to ask instead, or type it again
+                return self._ask([], problem=self.partnership.outside(routed))
+            self.partnership.settle(self.model.answers, routed)
+        notes = self._store(question, step, value)
+        if self.model.questionnaire == appeal.QUESTIONNAIRE:
+            said, miss = appeal.after(question.field, value, self.model.answers, self.lookup)
+            if miss is not None:  # back to the reference, saying nothing of whose it is
+                self.model.step = ["appeal_reference", None]
+                return self._ask([], problem=miss)
+            notes += [Note(Said.NOTE, text=line) for line in said]
         if question.narrative and safety is not None:
             notes.append(safety)
         if question.ends_with is not None and value == question.ends_on:
@@ -252,6 +273,23 @@ class Dialog:
                 lifecycle(self.model).send("complete")
             return
         self.model.step = [step[0], step[1]]
+
+    # -- after a review: the appeal -------------------------------------------------------
+
+    def _at_front_door(self) -> bool:
+        """True at a request's first question with nothing else answered yet, where an appeal
+        can begin instead (nothing is lost by leaving)."""
+        model = self.model
+        return model.questionnaire != appeal.QUESTIONNAIRE and set(model.answers) <= {"consent"} \
+            and not model.incidents and model.step == ["consent", None] \
+            and model.stage == Stage.ASKING and model.pending is None  # fmt: skip
+
+    def _start_appeal(self, kind: str) -> Outcome:
+        """Run the appeal questionnaire from here on (`kind`: what the resident asked for)."""
+        self.model.questionnaire = appeal.QUESTIONNAIRE
+        self.model.answers = {"appeal_kind": kind}
+        self.model.step = ["appeal_reference", None]
+        return self._ask([Note(Said.NOTE, text=appeal.START)])
 
     # -- commands --------------------------------------------------------------------------
 
@@ -439,8 +477,8 @@ class Dialog:
                        about=about)  # fmt: skip
         if step is None:
             return Ask(CONFIRM, Kind.CONFIRM, False, (), None, None)
-        question = BY_FIELD[step[0]]
         facts = self.model.given.facts(step[1])
+        question = BY_FIELD[step[0]].bind(facts)
         return Ask(
             question.field,
             question.kind,

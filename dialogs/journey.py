@@ -13,17 +13,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from dialogs import appeal
+from dialogs import questionnaire
 from dialogs.parsing import Approximate
 from dialogs.parsing import format_date
 from dialogs.parsing import format_phone
 from dialogs.parsing import simplify
-from dialogs.questionnaire import BY_FIELD
 from dialogs.questionnaire import INCIDENT_LOOP
 from dialogs.questionnaire import QUESTIONS
 from dialogs.questionnaire import Facts
 from dialogs.questionnaire import Question
 from dialogs.vocabulary import Kind
 
+BY_FIELD = {**questionnaire.BY_FIELD, **appeal.BY_FIELD}
+"""Every question of both questionnaires (their fields never clash)."""
 Step = tuple[str, int | None]
 """A question to ask: its field, and the incident's index (0-based) inside the incident loop."""
 
@@ -35,6 +38,7 @@ class Answers:
     answers: dict[str, Any]
     incidents: list[dict[str, Any]]
     community_route: bool = False
+    questionnaire: str = "request"
 
     def facts(self, index: int | None = None) -> Facts:
         """What the questions' predicates read, for the request or for one incident."""
@@ -76,6 +80,9 @@ BEFORE_LOOP, INCIDENT_QUESTIONS, AFTER_LOOP = _loop_sections()
 def path(given: Answers) -> Iterator[Step]:
     """Every step that applies to these answers, in asking order."""
     facts = given.facts()
+    if given.questionnaire == appeal.QUESTIONNAIRE:  # no incident loop
+        yield from ((q.field, None) for q in appeal.QUESTIONS if q.ask_if(facts))
+        return
     for question in BEFORE_LOOP:
         if question.ask_if(facts):
             yield question.field, None
@@ -197,7 +204,7 @@ def rows(given: Answers) -> list[Row]:
     """Every answer given on the path, in asking order, each with the command that changes it."""
     out = []
     for step in path(given):
-        question = BY_FIELD[step[0]]
+        question = BY_FIELD[step[0]].bind(given.facts(step[1]))
         if question.section is None or not given.answered(step):
             continue
         words = question.field.replace("_", " ")
@@ -230,7 +237,8 @@ def change_target(what: str, given: Answers) -> Step | str:
     if number:
         return _incident_target(words, int(number.group(1) or number.group(2)), given)
     steps = set(path(given))
-    for question in BEFORE_LOOP + AFTER_LOOP:
+    flat = appeal.QUESTIONS if given.questionnaire == appeal.QUESTIONNAIRE else ()
+    for question in flat or BEFORE_LOOP + AFTER_LOOP:
         if question.section is None or not _means(question, words):
             continue
         if (question.field, None) not in steps or not given.answered((question.field, None)):

@@ -34,6 +34,8 @@ class DialogModel:
     ended: str | None = None
     view: dict[str, Any] = field(default_factory=dict)
     """What a channel's renderer keeps between turns (which part of the answers SMS showed)."""
+    questionnaire: str = "request"
+    """Which questionnaire this conversation runs: `request`, or `appeal` after a review."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready deep copy."""
@@ -54,7 +56,7 @@ class DialogModel:
     @property
     def given(self) -> Answers:
         """The answers, as the journey reads them."""
-        return Answers(self.answers, self.incidents, self.community_route)
+        return Answers(self.answers, self.incidents, self.community_route, self.questionnaire)
 
     @property
     def current(self) -> Step | None:

@@ -14,11 +14,14 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from typing import Any
 
 from dialogs import parsing
 from dialogs.parsing import Choice
 from dialogs.parsing import format_date
+from dialogs.partnership import CANDIDATES
+from dialogs.partnership import council_choices
 from dialogs.vocabulary import EndReason
 from dialogs.vocabulary import Kind
 
@@ -88,6 +91,14 @@ class Question:
     ends_with: EndReason | None = None
     unsure: str = ""
     """What to say to a resident who is not sure (a yes or no question)."""
+    choices_from: Callable[[Facts], tuple[Choice, ...]] | None = None
+    """Options that depend on the answers (the councils a postcode may be in)."""
+
+    def bind(self, facts: Facts) -> Question:
+        """This question with its options for these answers (itself when they are fixed)."""
+        if self.choices_from is None:
+            return self
+        return replace(self, choices=self.choices_from(facts))
 
     def is_optional(self, facts: Facts) -> bool:
         """True when this question may be skipped, given the other answers."""
@@ -277,6 +288,22 @@ def _before_report(value: Any, facts: Facts) -> str | None:
     return None
 
 
+def _council_unsettled(facts: Facts) -> bool:
+    """In a partnership, when the postcode left more than one council possible."""
+    return bool(facts.answers.get(CANDIDATES))
+
+
+def _council_options(facts: Facts) -> tuple[Choice, ...]:
+    return council_choices(facts.answers)
+
+
+def _one_of_candidates(value: Any, facts: Facts) -> str | None:
+    """A council chosen for an earlier postcode must still be one the new postcode may be in."""
+    if value not in {c.value for c in council_choices(facts.answers)}:
+        return "Choose the council area you live in."
+    return None
+
+
 QUESTIONS: tuple[Question, ...] = (
     Question(
         "consent",
@@ -376,6 +403,20 @@ QUESTIONS: tuple[Question, ...] = (
         "What is your postcode?",
         section=YOUR_DETAILS,
         change_words=("postcode", "post code", "postal code"),
+    ),
+    Question(
+        "council",
+        Kind.CHOICE,
+        "Council area",
+        "Your postcode could be in more than one council area. Which council area do you live in?",
+        short="Which council area do you live in?",
+        help="Each council looks at case reviews for the people who live in its area. If you "
+        "are not sure, choose the council you pay council tax to.",
+        choices_from=_council_options,
+        ask_if=_council_unsettled,
+        check=_one_of_candidates,
+        section=YOUR_DETAILS,
+        change_words=("council", "council area", "my council", "area"),
     ),
     Question(
         "phone",

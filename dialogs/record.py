@@ -31,10 +31,10 @@ def _exact(value: Any) -> str | None:
 
 
 def answers_to_record(
-    model: DialogModel, *, channel: str, policy: Policy, council: str | None = None
+    model: DialogModel, *, channel: str, policy: Policy, council: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The resident's answers in the record's shape (version 2), without reference or
-    screening yet."""
+    screening yet; `council` is the block of the partnership council it was routed to."""
     a = model.answers
     representative = a.get("applicant_role") == "representative"
     hate_asked = a.get("hate_motivated") is True
@@ -60,7 +60,7 @@ def answers_to_record(
         "schema_version": SCHEMA_VERSION,
         "channel": channel,
         "policy": policy.name,
-        "council": {"name": council or policy.area, "code": None, "routed_by": "single"},
+        "council": council or {"name": policy.area, "code": None, "routed_by": "single"},
         "applicant": {
             "role": a.get("applicant_role"),
             "name": a.get("name"),

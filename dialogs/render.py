@@ -237,6 +237,8 @@ class ChatRenderer:
         """What the resident hears once the request is sent."""
         sent = outcome.submitted
         assert sent is not None
+        if sent.said:
+            return list(sent.said)
         sms = self.channel == Channel.SMS
         return texts.confirmation(
             sent.reference,

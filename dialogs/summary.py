@@ -83,6 +83,15 @@ def _routes(routes: list[str]) -> str:
     return join_labels(ROUTE_WORDS.get(r, r) for r in routes)
 
 
+_ROUTED_BY = {"postcode": "from the postcode", "resident": "chosen by the resident"}
+
+
+def _council(block: dict[str, Any]) -> str:
+    """The council's name and, in a partnership, how the request was routed to it."""
+    how = _ROUTED_BY.get(str(block.get("routed_by")))
+    return f"{_or_none(block.get('name'))} ({how})" if how else _or_none(block.get("name"))
+
+
 def subject(record: dict[str, Any]) -> str:
     """An email subject with no personal data: reference and screening outcome."""
     outcome = OUTCOME_WORDS.get(record["screening"]["outcome"], record["screening"]["outcome"])
@@ -188,7 +197,7 @@ def sections(record: dict[str, Any], *, youth_offending_team: bool = False) -> l
                 ("Reference", record["reference"]),
                 ("Received", _moment(record["submitted_at"])),
                 ("Channel", "Text message" if record["channel"] == "sms" else "Website"),
-                ("Council", _or_none(council.get("name"))),
+                ("Council", _council(council)),
                 ("Policy", record["policy"]),
             ],
             [],

@@ -89,12 +89,14 @@ def welcome(policy: Policy, typed: bool) -> list[str]:
         "In a review, the council, police, NHS and housing providers look at your case "
         "together. " + SAFETY,
         f"It takes about 10 minutes. {how} You can also apply by phone on {policy.team_phone}.",
+        "Already had a review, and want to appeal the outcome or escalate it? "
+        + ("Type appeal." if typed else "Choose Appeal or escalate a review."),
     ]
 
 
 SMS_WELCOME = (
     "Hello. I can help you ask for an anti-social behaviour (ASB) case review. "
-    "If you are in danger now, call 999."
+    "If you are in danger now, call 999. Had a review already? Reply APPEAL to appeal it."
 )
 SMS_DANGER = "In danger now? Call 999."
 

@@ -119,6 +119,8 @@ class Submission:
     routes_met: tuple[str, ...]
     acknowledge_by: dt.date
     contact: str
+    said: tuple[str, ...] = ()
+    """Words already written for the resident (an appeal's), said instead of the request's."""
 
 
 @dataclass

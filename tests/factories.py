@@ -11,8 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from dialogs.appeal import Lookup
 from dialogs.engine import Dialog
 from dialogs.model import DialogModel
+from dialogs.partnership import Partnership
 from dialogs.policy import Policy
 from dialogs.record import answers_to_record
 from dialogs.record import complete_record
@@ -42,11 +44,21 @@ class Reply:
 class Resident:
     """Talks to a dialog that is saved and restored between turns, as the service does."""
 
-    def __init__(self, policy: Policy, channel: str = "web", model: DialogModel | None = None):
+    def __init__(
+        self,
+        policy: Policy,
+        channel: str = "web",
+        model: DialogModel | None = None,
+        partnership: Partnership | None = None,
+        lookup: Lookup | None = None,
+    ):
         self.policy = policy
+        self.partnership = partnership
+        self.lookup = lookup  # the stored requests an appeal's reference is checked against
         renderers = {"web": ChatRenderer, "sms": SmsRenderer, "terminal": TypedRenderer}
         self.renderer = renderers[channel](policy)
-        self.dialog = Dialog(model or DialogModel(community_route=policy.has_community_route))
+        fresh = DialogModel(community_route=policy.has_community_route)
+        self.dialog = Dialog(model or fresh, partnership, lookup)
         self.first = self._reply(self.dialog.start()) if model is None else None
         self.last: Reply | None = self.first
 
@@ -58,7 +70,8 @@ class Resident:
 
     def restore(self) -> Dialog:
         """Save and restore the dialog, as between two web requests."""
-        self.dialog = Dialog(DialogModel.from_dict(self.dialog.model.to_dict()))
+        restored = DialogModel.from_dict(self.dialog.model.to_dict())
+        self.dialog = Dialog(restored, self.partnership, self.lookup)
         return self.dialog
 
     def say(self, *texts: str | Inbound) -> Reply:

@@ -760,3 +760,15 @@ def test_checkboxes_with_nothing_ticked_get_an_error_state_linked_to_them(
     assert boxes and all(b.get_attribute("aria-invalid") == "true" for b in boxes)
     group = browser.find_element(By.ID, "question-group")
     assert "govuk-form-group--error" in (group.get_attribute("class") or "")
+
+
+def test_the_chat_offers_the_appeal_at_the_front_door(browser: WebDriver, live: LiveServer) -> None:
+    resident = _start_chat(browser, f"{live.url}/chat")
+    before = resident.bot_messages()
+    browser.find_element(By.XPATH, "//button[text()='Appeal or escalate a review']").click()
+    resident.ready(before)
+    asked = text_of(browser, "#question-text")
+    assert "What is the reference of your case review request?" in asked
+    assert active(browser).get_attribute("id") == "answer"  # focus moves to the reference box
+    resident.check("appeal reference")
+    assert resident.violations == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
+from typing import Any
 
 from hypothesis import HealthCheck
 from hypothesis import settings
@@ -19,6 +20,7 @@ from hypothesis.stateful import invariant
 from hypothesis.stateful import precondition
 from hypothesis.stateful import rule
 
+from dialogs import appeal
 from dialogs.model import DialogModel
 from dialogs.policy import load_policy
 from dialogs.vocabulary import Stage
@@ -31,7 +33,8 @@ COMMANDS = ["help", "back", "start again", "yes", "no", "skip", "not sure", "1",
             "change nonsense", "add incident", "remove incident 1", "remove incident 2", "more",
             "all", "none", "police and council", "07123 456789", "jane@example.com", "SW1A 1AA",
             "last Friday", "31/02/2026", "tomorrow", "1 January 1900", "-5",
-            "99999999"]  # fmt: skip
+            "99999999", "I want to appeal the outcome", "escalate", "CR-ACDE-FGHJ",
+            "CR-AAAA-AAAA"]  # fmt: skip
 HOSTILE = ["<script>alert(1)</script>", "'; DROP TABLE conversations; --", "\x00\x01\x1b[2J",
            "A" * 10_000, "\u202eevil", "🙂" * 50, "\r\nBcc: someone@example.com", "{{7*7}}",
            "%s%s%s%n", "../../etc/passwd", "\ufeffyes", "²", "1²", "٣", "⅔"]  # fmt: skip
@@ -47,8 +50,17 @@ VALID = {
     "incident_description": "Noise at night", "reported_to": "police", "report_date": "not sure",
     "report_reference": "no", "another_incident": "no", "other_reporters": "skip",
     "impact": "skip", "perpetrator_under_18": "skip", "desired_outcome": "skip", "confirm": "yes",
+    "appeal_reference": "CR-ACDE-FGHJ", "appeal_postcode": "SW1A 1AA", "outcome_date": "not sure",
+    "appeal_ground": "1", "reconsider": "The facts",
 }  # fmt: skip
 RESTART = {"start again", "restart", "start over", "begin again", "reset", "start from scratch"}
+
+
+def stored_request(reference: str, postcode: str) -> dict[str, Any] | None:
+    """The one request an appeal in the fuzz can find."""
+    if (reference, postcode) == ("CR-ACDE-FGHJ", "SW1A 1AA"):
+        return appeal.found(load_policy("merseyside"), None)
+    return None
 
 
 def valid_answer(resident: Resident) -> str:
@@ -72,7 +84,7 @@ class DialogFuzz(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.policy = load_policy("merseyside" if LONG else "default")
-        self.resident = Resident(self.policy, "sms" if LONG else "web")
+        self.resident = Resident(self.policy, "sms" if LONG else "web", lookup=stored_request)
         self.turns = 0
 
     @property
@@ -93,8 +105,14 @@ class DialogFuzz(RuleBasedStateMachine):
         words = " ".join(text.lower().split())
         if before.pending == "restart" and not after.answers:
             return  # the resident confirmed "start again"
+        if after.questionnaire != before.questionnaire:
+            return  # an appeal begun at the front door, where at most consent was answered
+        if after.answers.get("appeal_misses", 0) > before.answers.get("appeal_misses", 0):
+            return  # a reference and postcode that do not match are forgotten on purpose
         question = asked(before)
         for name, value in before.answers.items():
+            if name in appeal.DERIVED:
+                continue  # the service's, worked out again from the reference check
             assert name in after.answers, f"{name} lost after {text[:40]!r} at {question}"
             if after.answers[name] != value:
                 assert name == question, f"{name} changed by {text[:40]!r} at {question}"

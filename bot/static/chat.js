@@ -156,6 +156,12 @@
     group.appendChild(buttons);
     question.appendChild(group);
     extras();
+    // The same front door after a review: the first question also offers the appeal.
+    if (expects.field === "consent" && !expects.pending) {
+      var more = element("div", { "class": "govuk-button-group" });
+      more.appendChild(actionButton("Appeal or escalate a review", "I want to appeal the outcome", true));
+      question.appendChild(more);
+    }
   }
 
   function buildBoxes(problem) {
