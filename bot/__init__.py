@@ -10,10 +10,13 @@ from email.utils import parseaddr
 from typing import Any
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from bot import config
 from bot import crypto
 from bot import db
+from bot import files
+from bot import keycheck
 from bot import providers
 from bot import store
 from bot.conversation import Conversations
@@ -36,6 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     settings = config.load()
     if test_config:
         settings.update(test_config)
+    files.make_private(settings)
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
@@ -44,13 +48,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_NAME="casereview_session",
     )
     app.config.update(settings)
+    app.json = SafeJSONProvider(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     configure_logging(app.config["LOG_LEVEL"])
 
     partnership = partnership_of(app.config)
     policy = partnership.policy if partnership else load_policy(app.config["CASEREVIEW_POLICY"])
     engine = make_engine(app.config["DATABASE_URL"])
-    crypto.attach(engine, vault(app.config))
+    keys = vault(app.config)
+    crypto.attach(engine, keys)
+    if app.config.get("CHECK_DATA_KEYS", True):
+        keycheck.require_readable(engine, keys)  # fail at start-up, not row by row later
     app.extensions["casereview.engine"] = engine
     app.extensions["casereview.policy"] = policy
     app.extensions["casereview.partnership"] = partnership
@@ -89,6 +97,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     limits.register(app)
     errors.register(app)
     return app
+
+
+class SafeJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, where a body nested too deeply to parse is bad JSON (400), not a crash."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """Parse JSON; RecursionError (say, 2,000 nested arrays) becomes a ValueError."""
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("the JSON is nested too deeply") from None
 
 
 def partnership_of(settings: Mapping[str, Any]) -> Partnership | None:
@@ -142,7 +161,19 @@ def deliverer(app: Flask) -> Deliverer:
         max_attempts=app.config["OUTBOX_MAX_ATTEMPTS"],
         retry_base=dt.timedelta(seconds=app.config["OUTBOX_RETRY_SECONDS"]),
         lease=dt.timedelta(seconds=app.config["OUTBOX_LEASE_SECONDS"]),
+        alert_routes=alert_routes(app),
+        alert_email=app.config.get("ALERT_EMAIL"),
+        mail_domain=mail_domain(app.config["MAIL_FROM"]),
     )
+
+
+def alert_routes(app: Flask) -> tuple[tuple[str, str], ...]:
+    """Who hears of a failed message when its request's own team rows cannot be read: the
+    configured duty phone and team inbox (ALERT_EMAIL is always told)."""
+    conversations: Conversations = app.extensions["casereview.conversations"]
+    routes = [("sms", conversations.team_sms)] if conversations.team_sms else []
+    routes.append(("email", conversations.team_email))
+    return tuple(routes)
 
 
 def policies_of(partnership: Partnership | None) -> dict[str, Policy]:

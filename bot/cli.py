@@ -8,7 +8,6 @@ import json
 import logging
 import os
 import signal
-import subprocess
 import sys
 import threading
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ logger = logging.getLogger("casereview")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
+    os.umask(0o077)  # every file the service makes (database, drop folder, keys) is private
     parser = argparse.ArgumentParser(
         prog="casereview",
         description=__doc__,
@@ -30,7 +30,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="the web service and the delivery worker")
     serve.add_argument("--no-worker", action="store_true", help="do not run the delivery worker")
-    serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)))
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)),
+                       help="web processes (WEB_CONCURRENCY, default 2)")  # fmt: skip
+    serve.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", 4)),
+                       help="request threads per web process (WEB_THREADS, default 4)")  # fmt: skip
     worker = commands.add_parser("worker", help="deliver queued email and texts only")
     worker.add_argument("--once", action="store_true", help="deliver what is due, then stop")
     chat = commands.add_parser("chat", help="talk to the bot in the terminal")
@@ -39,6 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     purge = commands.add_parser("purge", help="delete data older than the retention periods")
     purge.add_argument("--dry-run", action="store_true", help="say what would go, keep it")
     commands.add_parser("rekey", help="re-encrypt stored data with the first of DATA_KEYS")
+    _add_operator_commands(commands)
     screen = commands.add_parser("screen", help="print the screening block for an intake record")
     screen.add_argument("file", help="an intake record (JSON)")
     screen.add_argument("--policy", default=None, help="a bundled policy name or a file path")
@@ -64,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "purge": _purge,
         "rekey": _rekey,
         "screen": _screen,
+        "status": _status,
+        "data-key": _data_key,
         "route": _route,
         "postcodes": _postcodes,
         "policy": _policy_check,
@@ -211,11 +217,19 @@ def _rekey(args: argparse.Namespace) -> int:
     """Re-encrypt with the newest key, so older keys can be taken out of DATA_KEYS."""
     from bot import create_app
     from bot import vault
+    from bot.keycheck import REMEDY
     from bot.maintenance import rekey
 
-    app = create_app()
-    count = rekey(app.extensions["casereview.engine"], vault(app.config))
-    print(f"Re-encrypted {count} stored values with the first key in DATA_KEYS.")
+    app = create_app({"CHECK_DATA_KEYS": False})  # rekeying is how a key problem is put right
+    done = rekey(app.extensions["casereview.engine"], vault(app.config))
+    print(f"Re-encrypted {done.rewritten} stored values with the first key in DATA_KEYS.")
+    if done.unreadable:
+        message = (
+            f"casereview rekey: {done.unreadable} stored values cannot be decrypted with any "
+            f"key in DATA_KEYS and were left as they were.\n{REMEDY}"
+        )
+        print(message, file=sys.stderr)
+        return 1
     return 0
 
 
@@ -244,40 +258,28 @@ def _worker(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    """Gunicorn with sync workers, plus the delivery worker as a child process."""
-    from gunicorn.app.base import BaseApplication
-
+    """Web processes (waitress) and the delivery worker, under a supervisor (bot/serve.py)."""
     from bot import config
     from bot import create_app
+    from bot import serve
     from bot.db import migrate
     from dialogs.parsing import warm_up
 
     settings = config.load()
     migrate(settings["DATABASE_URL"])
     warm_up()
-    app = create_app()
-    worker_process: subprocess.Popen[bytes] | None = None
+    app = create_app()  # here, once: a key that cannot read the data stops the start
+    app.extensions["casereview.engine"].dispose()
+    sock = serve.listen(settings["HOST"], settings["PORT"])
+    options = serve.waitress_options(app.config, args.threads)
+    # Per process (the limit is inherited): as many connections as open files allow.
+    options["connection_limit"] = serve.raise_file_limit(options["connection_limit"])
+    run = serve.web_process(app, sock, options)
+    children = [serve.Child(f"web process {n + 1}", serve.fork(run)) for n in range(args.workers)]
     if not args.no_worker:
-        command = [sys.executable, "-m", "bot.cli", "worker"]
-        worker_process = subprocess.Popen(command)
-
-    class Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{settings['HOST']}:{settings['PORT']}")
-            self.cfg.set("workers", args.workers)
-            self.cfg.set("accesslog", None)
-
-        def load(self) -> Any:
-            return app
-
+        children.append(serve.Child("delivery worker", serve.spawn(serve.worker_command())))
     logger.info("serving on http://%s:%s", settings["HOST"], settings["PORT"])
-    try:
-        Server().run()
-    finally:
-        if worker_process is not None:
-            worker_process.terminate()
-            worker_process.wait(timeout=10)
-    return 0
+    return serve.supervise(children)
 
 
 def _chat(args: argparse.Namespace) -> int:
@@ -313,6 +315,95 @@ def _chat(args: argparse.Namespace) -> int:
     if turn.reference:
         counts = deliverer(app).run_once()
         print(f"\n(delivery: {counts['sent']} sent, {counts['retry']} to retry)")
+    return 0
+
+
+# --- Operator commands: status and data-key (issue 12) ---------------------------------------
+
+
+def _add_operator_commands(commands: Any) -> None:
+    status = commands.add_parser("status", help="delivery, the outbox and the data keys")
+    status.add_argument("--json", action="store_true", help="as JSON, for monitoring")
+    commands.add_parser("data-key", help="print the data key derived from SECRET_KEY")
+
+
+def _status(args: argparse.Namespace) -> int:
+    """The outbox by state, the oldest due message, the last delivery, failed messages, and
+    whether stored data decrypts with the current keys; exit 1 when something needs doing."""
+    from sqlalchemy import select
+
+    from bot import create_app
+    from bot import db
+    from bot import vault
+    from bot.conversation import utcnow
+    from bot.health import delivery
+    from bot.keycheck import REMEDY
+    from bot.keycheck import check
+    from bot.tables import outbox
+    from bot.tables import requests
+
+    app = create_app({"CHECK_DATA_KEYS": False, "LOG_LEVEL": "WARNING"})
+    engine = app.extensions["casereview.engine"]
+    bound = app.config["OUTBOX_STALL_SECONDS"]
+    with db.read(engine) as conn:
+        state = delivery(conn, utcnow())
+        failed = conn.execute(
+            select(
+                outbox.c.id,
+                outbox.c.purpose,
+                outbox.c.attempts,
+                outbox.c.last_error,
+                requests.c.reference,
+            )
+            .join(requests, requests.c.id == outbox.c.request_id)
+            .where(outbox.c.status == "failed")
+            .order_by(outbox.c.id)
+        ).all()
+    keys = check(engine, vault(app.config), sample=None)
+    stalled = state.stalled(bound)
+    if args.json:
+        body = {
+            "delivery": state.to_json(),
+            "stalled": stalled,
+            "failed": [
+                {
+                    "id": f.id,
+                    "purpose": f.purpose,
+                    "reference": f.reference,
+                    "attempts": f.attempts,
+                    "last_error": f.last_error,
+                }
+                for f in failed
+            ],
+            "keys": {"checked": keys.checked, "unreadable": keys.unreadable},
+        }
+        print(json.dumps(body, indent=2))
+    else:
+        counts = ", ".join(f"{n} {name}" for name, n in state.counts.items())
+        print(f"Outbox: {counts}.")
+        if state.oldest_due_seconds is None:
+            print("Oldest due message: none waiting.")
+        else:
+            verdict = "STALLED" if stalled else "ok"
+            print(f"Oldest due message: waiting {state.oldest_due_seconds:.0f} s "
+                  f"({verdict}; the bound is {bound:g} s).")  # fmt: skip
+        last = state.last_sent_at.isoformat(sep=" ") + " UTC" if state.last_sent_at else "never"
+        print(f"Last delivery: {last}.")
+        for f in failed:
+            print(f"FAILED: message {f.id} ({f.purpose}) for {f.reference}, after "
+                  f"{f.attempts} attempts: {f.last_error}")  # fmt: skip
+        print(f"Data keys: {keys.describe()}.")
+        if not keys.ok:
+            print(REMEDY)
+    return 1 if stalled or failed or not keys.ok else 0
+
+
+def _data_key(args: argparse.Namespace) -> int:
+    """The Fernet key derived from SECRET_KEY: set it in DATA_KEYS before changing SECRET_KEY."""
+    from bot import config
+    from bot.crypto import derived_key
+
+    print(derived_key(config.load()["SECRET_KEY"]))
     return 0
 
 

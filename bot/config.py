@@ -93,7 +93,7 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """All settings, read once, as a mapping for Flask's `app.config`."""
     env = os.environ if env is None else env
     folder = instance_path(env)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return {
         "INSTANCE_PATH": str(folder),
         "HOST": env.get("HOST", "127.0.0.1"),
@@ -105,11 +105,18 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Where completed requests go; the policy file names the inbox when this is unset.
         "TEAM_EMAIL": env.get("TEAM_EMAIL") or None,
         "TEAM_SMS": env.get("TEAM_SMS") or None,
+        # A fallback inbox (best on another mail system) told when a message cannot be sent.
+        "ALERT_EMAIL": env.get("ALERT_EMAIL") or None,
         "SMTP_HOST": env.get("SMTP_HOST") or None,
         "SMTP_PORT": _int(env, "SMTP_PORT", 0) or None,
         "SMTP_USERNAME": env.get("SMTP_USERNAME") or None,
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
-        "SMTP_SECURITY": (env.get("SMTP_SECURITY") or "none").lower(),
+        # auto: STARTTLS whenever the server offers it (none, starttls, ssl: see integrations/smtp).
+        "SMTP_SECURITY": (env.get("SMTP_SECURITY") or "auto").lower(),
+        # A CA bundle (PEM) for a relay whose certificate a private CA signed.
+        "SMTP_CA_FILE": env.get("SMTP_CA_FILE") or None,
+        # Only with this set is a password ever sent over an unencrypted connection.
+        "SMTP_ALLOW_CLEARTEXT_LOGIN": _flag(env, "SMTP_ALLOW_CLEARTEXT_LOGIN"),
         "SMTP_TIMEOUT": _float(env, "SMTP_TIMEOUT", 20.0),
         "MAIL_FROM": env.get("MAIL_FROM") or "ASB case review <casereview@localhost>",
         # With no SMTP_HOST, email is written here as .eml files.
@@ -151,6 +158,8 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "OUTBOX_MAX_ATTEMPTS": _int(env, "OUTBOX_MAX_ATTEMPTS", 8),
         "OUTBOX_RETRY_SECONDS": _float(env, "OUTBOX_RETRY_SECONDS", 30.0),
         "OUTBOX_POLL_SECONDS": _float(env, "OUTBOX_POLL_SECONDS", 2.0),
+        # /readyz is 503 (and /healthz says degraded) when a due message waits longer than this.
+        "OUTBOX_STALL_SECONDS": _float(env, "OUTBOX_STALL_SECONDS", 300.0),
         # A claimed message not recorded within this time (a worker died) is sent again.
         "OUTBOX_LEASE_SECONDS": _float(env, "OUTBOX_LEASE_SECONDS", 120.0),
         # Rate limits ("N per second|minute|hour"), counted in Redis when REDIS_URL is set so
@@ -163,6 +172,9 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "REDIS_URL": env.get("REDIS_URL") or None,
         # How many proxies in front of the service set X-Forwarded-For (0: none, trust none).
         "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
+        # Each web process keeps up to this many connections open; one silent this long closes.
+        "WEB_CONNECTION_LIMIT": _int(env, "WEB_CONNECTION_LIMIT", 1000),
+        "WEB_CHANNEL_TIMEOUT": _int(env, "WEB_CHANNEL_TIMEOUT", 30),
         # Largest request body accepted (bytes); bigger gets 413.
         "MAX_CONTENT_LENGTH": _int(env, "MAX_BODY_BYTES", 64 * 1024),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),

@@ -215,8 +215,12 @@ class Conversations:
         outcome.reference = reference
         rendered = renderer.render(outcome, dialog.model)
         transcript = json.loads(row["transcript"])
-        transcript.append({"from": "resident", "text": _said_by_resident(inbound)})
+        said = _said_by_resident(inbound)
+        if rendered.problem:  # an answer sent back is kept only as far as needed to recognise it
+            said = said[:MAX_REFUSED_CHARS]
+        transcript.append({"from": "resident", "text": said})
         transcript += [{"from": "bot", "text": m} for m in rendered.messages]
+        transcript = bounded(transcript)
         store.save_conversation(
             conn,
             conversation_id,
@@ -244,9 +248,17 @@ class Conversations:
         active = row["status"] == ConversationStatus.ACTIVE
         expires = row["updated_at"] + self.ttl_for(row["channel"]) if active else None
         ask = dialog.asking()
+        if row["status"] == ConversationStatus.SUBMITTED:
+            # Sent: whoever holds the id sees the reference and what happens next, not answers.
+            outcome = dialog.handle(Inbound(""), self.today(now))
+            outcome.reference = row["reference"]
+            closing = renderer_for(row["channel"], self.policy).render(outcome, dialog.model)
+            transcript = [{"from": "bot", "text": m} for m in closing.messages]
+        else:
+            transcript = json.loads(row["transcript"])
         return {
             "session_id": conversation_id,
-            "transcript": json.loads(row["transcript"]),
+            "transcript": transcript,
             "expects": renderer_for(row["channel"], self.policy).expects(ask, dialog.model)
             if ask
             else None,
@@ -336,6 +348,22 @@ class Conversations:
     def ttl_for(self, channel: Channel | str) -> dt.timedelta:
         """How long an untouched conversation stays open: longer by text than on the web."""
         return self.sms_ttl if channel == Channel.SMS else self.ttl
+
+
+MAX_REFUSED_CHARS = 200
+MAX_TRANSCRIPT_CHARS = 100_000
+"""A transcript longer than this loses its oldest lines, so no turn costs more than this to
+read, decrypt and write back while it holds the conversation's lock."""
+
+
+def bounded(transcript: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The transcript, without its oldest lines if it has grown past MAX_TRANSCRIPT_CHARS."""
+    total = sum(len(line["text"]) for line in transcript)
+    start = 0
+    while total > MAX_TRANSCRIPT_CHARS and start < len(transcript) - 1:
+        total -= len(transcript[start]["text"])
+        start += 1
+    return transcript[start:]
 
 
 def _said_by_resident(inbound: Inbound) -> str:

@@ -28,6 +28,9 @@ from sqlalchemy import event
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+_OPENING = threading.Lock()
+
+
 class WriteLock:
     """One writer at a time across every process using a SQLite file, waking the next at once.
 
@@ -44,8 +47,13 @@ class WriteLock:
 
     def _descriptor(self) -> int:
         if self._pid != os.getpid():
-            self._pid, self._threads = os.getpid(), threading.Lock()
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            # Several request threads can get here at once in a fresh process: one opens the
+            # file, and the pid is set last so no thread ever sees a half-made descriptor.
+            with _OPENING:
+                if self._pid != os.getpid():
+                    self._threads = threading.Lock()
+                    self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                    self._pid = os.getpid()
         return self._fd
 
     @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from cryptography.fernet import InvalidToken
 from flask import Flask
 from flask import jsonify
 from flask import request
@@ -74,6 +75,16 @@ def register(app: Flask) -> None:
             "unavailable", "The service is busy for a moment. Please send that again."
         )
         return jsonify(body), 503, {"Retry-After": "2"}
+
+    @app.errorhandler(InvalidToken)
+    def _unreadable(error: InvalidToken) -> ResponseReturnValue:
+        # Stored under a key no longer in DATA_KEYS (start-up checks a sample; this is a row
+        # the sample missed). That conversation alone is lost to the resident, not the service.
+        logger.error("a stored value cannot be decrypted with DATA_KEYS on %s", request.endpoint)
+        body = error_body(
+            "unreadable", "We cannot open this conversation any more. Please start a new one."
+        )
+        return jsonify(body), 404
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> ResponseReturnValue:

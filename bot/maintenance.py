@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from cryptography.fernet import InvalidToken
 from sqlalchemy import Engine
 from sqlalchemy import delete
 from sqlalchemy import select
@@ -108,13 +109,22 @@ def purge(engine: Engine, policy: Policy, now: dt.datetime, dry_run: bool = Fals
     return done
 
 
-def rekey(engine: Engine, vault: Vault, batch: int = 500) -> int:
-    """Re-encrypt every sealed value with the first data key; returns how many were rewritten.
+@dataclass
+class Rekeyed:
+    """What a rekey did: values rewritten under the first key, and values no key could open."""
+
+    rewritten: int = 0
+    unreadable: int = 0
+
+
+def rekey(engine: Engine, vault: Vault, batch: int = 500) -> Rekeyed:
+    """Re-encrypt every sealed value with the first data key.
 
     Each value is written back only if it has not changed meanwhile (compare and set), so the
-    service can keep running: a turn saved during the rekey is already under the new key.
+    service can keep running: a turn saved during the rekey is already under the new key. A
+    value none of the keys can open is left as it is and counted, not a reason to stop.
     """
-    rewritten = 0
+    done = Rekeyed()
     for table, (key, start, columns) in SEALED.items():
         for column in columns:
             last = start
@@ -130,9 +140,13 @@ def rekey(engine: Engine, vault: Vault, batch: int = 500) -> int:
                     for row_key, value in rows:
                         if value is None:
                             continue
-                        fresh = vault.rotate(value)
+                        try:
+                            fresh = vault.rotate(value)
+                        except InvalidToken:
+                            done.unreadable += 1
+                            continue
                         if fresh != value:
-                            rewritten += conn.execute(
+                            done.rewritten += conn.execute(
                                 text(
                                     f"UPDATE {table} SET {column} = :fresh "
                                     f"WHERE {key} = :key AND {column} = :old"
@@ -142,5 +156,5 @@ def rekey(engine: Engine, vault: Vault, batch: int = 500) -> int:
                 if len(rows) < batch:
                     break
                 last = rows[-1][0]
-    logger.info("rekey: %s values re-encrypted", rewritten)
-    return rewritten
+    logger.info("rekey: %s values re-encrypted, %s unreadable", done.rewritten, done.unreadable)
+    return done

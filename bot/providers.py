@@ -65,10 +65,12 @@ def email_sender(settings: Mapping[str, Any]) -> EmailSender:
         return SmtpSender(
             host=settings["SMTP_HOST"],
             port=settings.get("SMTP_PORT"),
-            security=settings.get("SMTP_SECURITY", "none"),
+            security=settings.get("SMTP_SECURITY") or "auto",
             username=settings.get("SMTP_USERNAME"),
             password=settings.get("SMTP_PASSWORD"),
             timeout=settings.get("SMTP_TIMEOUT", 20.0),
+            ca_file=settings.get("SMTP_CA_FILE"),
+            allow_cleartext_login=bool(settings.get("SMTP_ALLOW_CLEARTEXT_LOGIN")),
         )
     folder = Path(settings["MAIL_DROP_DIR"])
     logger.warning("no email provider is set: email is written to the drop folder %s", folder)

@@ -40,6 +40,8 @@ def register(app: Flask) -> None:
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
+        if response.is_json:  # a turn, a transcript or an error: never kept by a cache
+            headers["Cache-Control"] = "no-store"
         if response.mimetype == "text/html":
             headers["Content-Security-Policy"] = content_security_policy()
             headers["Cache-Control"] = "no-store"  # pages can show a resident's answers

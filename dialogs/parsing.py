@@ -40,11 +40,14 @@ class Choice:
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 _SPACES = re.compile(r"[ \t]+")
+# A lone UTF-16 surrogate (browsers' JSON.stringify can send one) can be neither stored as
+# UTF-8 nor put in an email, so it becomes the replacement character, as a decoder would do.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def clean_text(text: str) -> str:
     """Normalise Unicode, drop control characters and squeeze spaces; keep line breaks."""
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", text))
     text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line).strip()
@@ -215,8 +218,16 @@ def parse_email(text: str) -> str:
     raw = clean_text(text)
     if "@" not in raw:
         raise Invalid("Please enter an email address, like name@example.com.")
+    if not raw.rpartition("@")[0].isascii():
+        # Valid, but most mail systems cannot deliver it (it needs SMTPUTF8).
+        raise Invalid(
+            "Before the @, use only the letters A to Z, numbers and . _ - + (for example "
+            "jose@example.com, not josé@example.com)."
+        )
     try:
-        return validate_email(raw, check_deliverability=False).normalized
+        checked = validate_email(raw, check_deliverability=False)
+        # The domain in its ASCII form (xn--…), which every mail system can deliver to.
+        return checked.ascii_email or checked.normalized
     except EmailNotValidError:
         raise Invalid(
             "That email address is not quite right. Check it and try again, like name@example.com."

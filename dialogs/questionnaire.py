@@ -106,7 +106,17 @@ class Question:
 
     def parse(self, text: str, today: dt.date) -> Any:
         """Read an answer of this question's kind; raise parsing.Invalid with what is wanted."""
+        if self.kind != Kind.TEXT and len(text) > MAX_SHORT_ANSWER:
+            # A date, a choice or a phone number is never this long; refusing it here bounds
+            # what one answer can cost (10,000 characters took dateparser 340 ms).
+            raise parsing.Invalid(
+                "That is longer than this question needs. Please give a shorter answer."
+            )
         return _PARSERS[self.kind](self, text, today)
+
+
+MAX_SHORT_ANSWER = 300
+"""The longest answer read for any question that is not free text."""
 
 
 _PARSERS: dict[Kind, Callable[[Question, str, dt.date], Any]] = {

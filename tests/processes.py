@@ -13,6 +13,14 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
+from bot import crypto
+from bot.db import make_engine
+from bot.tables import conversations
+
+SECRET_KEY = "servers-test"
+
 
 def free_port() -> int:
     """A free TCP port on loopback."""
@@ -26,7 +34,7 @@ def service_env(database: str, folder: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "TWILIO_"))}
     env.update(
         DATABASE_URL=database,
-        SECRET_KEY="servers-test",
+        SECRET_KEY=SECRET_KEY,
         CASEREVIEW_INSTANCE=str(folder),
         LOG_LEVEL="WARNING",
         TEAM_EMAIL="team@council.example",
@@ -75,3 +83,14 @@ class Server:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=20)
+
+
+def stored_transcript(database: str, session: str) -> list[str]:
+    """What the resident said, as stored (a sent conversation's API shows only its reference)."""
+    engine = make_engine(database)
+    crypto.attach(engine, crypto.Vault([crypto.derived_key(SECRET_KEY)]))
+    with engine.connect() as conn:
+        query = select(conversations.c.transcript).where(conversations.c.id == session)
+        transcript = json.loads(conn.execute(query).scalar_one())
+    engine.dispose()
+    return [line["text"] for line in transcript if line["from"] == "resident"]

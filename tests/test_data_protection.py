@@ -77,7 +77,7 @@ def test_keys_rotate_without_downtime(tmp_path: Path, database: str, clock: Cloc
     assert both.test_client().get(f"/api/chat/sessions/{sid}").status_code == 200
     assert say(both.test_client(), sid, "1")["expects"]["field"] == "name"
     # Step 2: re-encrypt everything with the new key, while serving.
-    rewritten = rekey(both.extensions["casereview.engine"], vault(both.config))
+    rewritten = rekey(both.extensions["casereview.engine"], vault(both.config)).rewritten
     assert rewritten >= 7
     # Step 3: the old key can go.
     new = make_app(tmp_path / "new", database, clock, DATA_KEYS=[NEW_KEY])
