@@ -17,7 +17,7 @@ PIP_TOOLS := pip-tools==7.6.2
 COMPILE := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--build-deps-for editable --no-emit-index-url --no-emit-find-links --reuse-hashes
 
-.PHONY: run test lint typecheck pytest install clean chat bench bench-long fuzz lock docs
+.PHONY: run test lint typecheck pytest install clean chat bench bench-long fuzz lock docs css
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -98,3 +98,10 @@ docs: $(DEV) $(AXE)
 ## The long fuzz run: thousands of random and hostile conversations (minutes, not seconds).
 fuzz: $(DEV)
 	FUZZ=long $(BIN)/pytest -o addopts="-q" tests/test_fuzz.py --hypothesis-show-statistics
+
+## Rebuild bot/static/govuk.css from govuk-frontend (npm) and bot/static/src/govuk.scss, after
+## changing either. The built file is committed, so running the service needs no Node.
+css: $(AXE)
+	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map \
+		bot/static/src/govuk.scss bot/static/govuk.css
+

@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from sqlalchemy import Connection
@@ -67,6 +68,7 @@ class Turn:
     problem: str | None = None
     expires_at: dt.datetime | None = None
     outcome: Outcome | None = None
+    feedback: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON body of the API response (the contract's fields, then our additions)."""
@@ -78,6 +80,7 @@ class Turn:
             "reference": self.reference,
             "problem": self.problem,
             "expires_at": iso_utc(self.expires_at),
+            "feedback": self.feedback,
         }
 
 
@@ -156,7 +159,7 @@ class Conversations:
         logger.info("conversation started id=%s channel=%s", conversation_id[:8], channel)
         expires = now + self.ttl_for(channel)
         return Turn(conversation_id, rendered.messages, rendered.expects, False, None, None,
-                    expires, outcome)  # fmt: skip
+                    expires, outcome, rendered.feedback)  # fmt: skip
 
     def post(self, conversation_id: str, inbound: Inbound | str) -> Turn:
         """Handle one message from the resident, in one transaction."""
@@ -189,7 +192,7 @@ class Conversations:
             outcome.reference = reference
             rendered = renderer.render(outcome, dialog.model)
             return Turn(conversation_id, rendered.messages, None, True, reference, None, None,
-                        outcome)  # fmt: skip
+                        outcome, rendered.feedback)  # fmt: skip
         before = _state_of(dialog.model)
         dialog.lookup = lookup_for(conn, self.policy, self.partnership)
         outcome = dialog.offer_resume() if paused else dialog.handle(inbound, self.today(now))
@@ -233,7 +236,7 @@ class Conversations:
         )
         expires = None if outcome.done else now + self.ttl_for(channel)
         return Turn(conversation_id, rendered.messages, rendered.expects, outcome.done, reference,
-                    rendered.problem, expires, outcome)  # fmt: skip
+                    rendered.problem, expires, outcome, rendered.feedback)  # fmt: skip
 
     def get(self, conversation_id: str) -> dict[str, Any]:
         """The transcript and current question, so a reloaded page can resume."""
@@ -256,7 +259,9 @@ class Conversations:
         return {
             "session_id": conversation_id,
             "transcript": transcript,
-            "expects": ask.expects() if ask else None,
+            "expects": renderer_for(row["channel"], self.policy).expects(ask, dialog.model)
+            if ask
+            else None,
             "done": dialog.done,
             "reference": row["reference"],
             "expires_at": iso_utc(expires),
@@ -269,6 +274,29 @@ class Conversations:
         dialog = self.restore(row, self.clock())
         assert row is not None
         return dialog, row["reference"]
+
+    def keep_draft(self, conversation_id: str, step: list[Any] | None, text: str | None) -> None:
+        """Keep a refused answer on the server (never in a cookie), to show again in its box;
+        `text` None drops it. Kept with the answers, so it goes when they go."""
+        now = self.clock()
+        with db.write(self.engine) as conn:
+            row = store.lock_conversation(conn, conversation_id)
+            dialog = self.restore(row, now)
+            assert row is not None
+            if text is None:
+                dialog.model.view.pop("draft", None)
+            else:
+                dialog.model.view["draft"] = {"step": step, "text": text}
+            store.save_conversation(
+                conn,
+                conversation_id,
+                state=_state_of(dialog.model),
+                status=row["status"],
+                data=dialog.model.to_json(),
+                transcript=json.loads(row["transcript"]),
+                now=now,
+                reference=row["reference"],
+            )
 
     def extend(self, conversation_id: str) -> dt.datetime:
         """Restart the idle timer of an open conversation (the resident asked for more time)."""

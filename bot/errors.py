@@ -12,6 +12,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from bot import web
+
 logger = logging.getLogger(__name__)
 
 _CODES = {
@@ -49,10 +51,13 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
+        if status == 429:
+            logger.warning("rate limit reached on %s", request.endpoint)
+        if web.wants_html():  # a person on a page: a page with a way back, never raw JSON
+            return web.error_page(status)
         code = _CODES.get(status, "error")
         message = error.description or code
         if status == 429:
-            logger.warning("rate limit reached on %s", request.endpoint)
             message = "You are sending messages too quickly. Wait a minute, then try again."
         # Keep the exception's own headers (Allow on a 405), but answer in JSON.
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
@@ -63,6 +68,9 @@ def register(app: Flask) -> None:
         # The database went away (a restart, a failover). The turn's transaction was rolled
         # back, so nothing was half-saved; the pool reconnects on the next request.
         logger.warning("database unavailable: %s", type(error.orig).__name__)
+        if web.wants_html():
+            page, status = web.error_page(503)
+            return page, status, {"Retry-After": "2"}
         body = error_body(
             "unavailable", "The service is busy for a moment. Please send that again."
         )
@@ -81,5 +89,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> ResponseReturnValue:
         logger.exception("unexpected error: %s", type(error).__name__)
+        if web.wants_html():
+            return web.error_page(500)
         body = error_body("server_error", "Something went wrong. Please try again.")
         return jsonify(body), 500

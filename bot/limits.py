@@ -114,6 +114,7 @@ def register(app: Flask) -> Limiter | None:
     signed_sms = limiter.limit(config["RATE_LIMIT_CONVERSATION"], key_func=conversation_key,
                                exempt_when=_twilio_unsigned)  # fmt: skip
     views["sms.twilio_inbound"] = signed_sms(views["sms.twilio_inbound"])
-    for name in ("api.get_session", "web.apply_question", "web.apply_start", "web.chat"):
+    for name in ("api.get_session", "web.apply_question", "web.apply_start", "web.chat",
+                 "web.apply_step", "web.apply_step_in_incident", "web.apply_check"):  # fmt: skip
         views[name] = per_client(views[name])
     return limiter

@@ -164,8 +164,52 @@ DOCUMENT: dict[str, Any] = {
                     "optional": {"type": "boolean"},
                     "choices": {"type": "array", "items": {"$ref": "#/components/schemas/Choice"}},
                     "incident": {"type": ["integer", "null"], "minimum": 1},
+                    "question": {"type": "string"},
+                    "title": {"type": "string"},
+                    "hint": {"type": "string"},
+                    "unsure": {"type": "boolean"},
+                    "answer": {
+                        "oneOf": [
+                            {"type": "string"},
+                            {"type": "array", "items": {"type": "string"}},
+                        ]
+                    },
+                    "max_length": {"type": ["integer", "null"]},
+                    "review": {"type": "array", "items": {"$ref": "#/components/schemas/Section"}},
+                    "incidents": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["number", "date", "description"],
+                            "properties": {
+                                "number": {"type": "integer"},
+                                "date": {"type": "string"},
+                                "description": {"type": "string"},
+                            },
+                        },
+                    },
                 },
                 "additionalProperties": False,
+            },
+            "Section": {
+                "type": "object",
+                "required": ["section", "rows", "remove"],
+                "properties": {
+                    "section": {"type": "string"},
+                    "rows": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["label", "value", "change"],
+                            "properties": {
+                                "label": {"type": "string"},
+                                "value": {"type": "string"},
+                                "change": {"type": "string"},
+                            },
+                        },
+                    },
+                    "remove": {"type": ["string", "null"]},
+                },
             },
             "Turn": {
                 "type": "object",
@@ -188,6 +232,7 @@ DOCUMENT: dict[str, Any] = {
                     "reference": {"type": ["string", "null"], "pattern": "^CR-"},
                     "problem": {"type": ["string", "null"]},
                     "expires_at": {"type": ["string", "null"], "format": "date-time"},
+                    "feedback": {"type": "array", "items": {"type": "string"}},
                 },
                 "additionalProperties": False,
             },

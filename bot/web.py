@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import itertools
+import json
 import secrets
 from typing import Any
 
@@ -29,8 +30,13 @@ from bot.conversation import Expired
 from bot.conversation import NotFound
 from dialogs import journey
 from dialogs.engine import Dialog
+from dialogs.journey import BY_FIELD
 from dialogs.journey import Row
+from dialogs.journey import Step
+from dialogs.model import DialogModel
+from dialogs.parsing import MAX_TEXT
 from dialogs.render import ChatRenderer
+from dialogs.turn import Ask
 from dialogs.turn import Command
 from dialogs.turn import Inbound
 from dialogs.vocabulary import Stage
@@ -211,9 +217,9 @@ def apply_begin() -> ResponseReturnValue:
     if request.form.get("restart") or after_review or _current() is None:
         turn = _service().start("web")
         session["conversation"] = turn.session_id
-        # Only the greeting: going back and help are buttons on these pages, and the phone
-        # route is in every page's footer.
-        session["said"] = turn.messages[:1]
+        # Nothing said: the start page explained the service, 999 is in every page's header,
+        # the phone route in its footer, and going back and help are buttons (no "Hello").
+        session["said"] = []
         session.pop("problem", None)
         if after_review:  # the same front door, the questions after a review
             session["said"] = (
@@ -230,38 +236,144 @@ def _renderer() -> ChatRenderer:
     return ChatRenderer(current_app.extensions["casereview.policy"])
 
 
+# -- one URL per question, so the browser's Back works -----------------------------------
+
+
+def step_url(step: Step) -> str:
+    """The address of a question's page: /apply/q/name, or /apply/q/incident_date/2."""
+    field, index = step
+    if index is None:
+        return url_for("web.apply_step", field=field)
+    return url_for("web.apply_step_in_incident", field=field, number=index + 1)
+
+
+def _step_token(step: Step) -> str:
+    return step[0] if step[1] is None else f"{step[0]}:{step[1] + 1}"
+
+
+def _step_from_token(token: str) -> Step | None:
+    field, _, number = token.partition(":")
+    if field not in BY_FIELD:
+        return None
+    if not number:
+        return (field, None)
+    return (field, int(number) - 1) if number.isdecimal() and 0 < int(number) <= 99 else None
+
+
+def _revisitable(dialog: Dialog, step: Step) -> bool:
+    """True for a question already answered on the resident's path (the browser's Back)."""
+    given = dialog.model.given
+    return given.answered(step) and step in set(journey.path(given))
+
+
+def _ask_at(dialog: Dialog, step: Step) -> tuple[Ask, DialogModel] | None:
+    """The question at `step`, as if it were being asked now (the stored dialog is unchanged)."""
+    model = DialogModel.from_dict(json.loads(dialog.model.to_json()))
+    model.step, model.pending = [step[0], step[1]], None
+    ask = Dialog(model).asking()
+    return (ask, model) if ask is not None else None
+
+
 @bp.get("/apply/question")
 def apply_question() -> ResponseReturnValue:
-    """The current question as a form, or the answers to check, or the confirmation."""
+    """Where the resident is: a yes or no asked in passing, or a redirect to the question's own
+    page, to check your answers, or to the confirmation."""
     current = _current()
     if current is None:
         return redirect(url_for("web.apply_start"))
     dialog, _ = current
-    said = session.pop("said", [])
-    problem = session.pop("problem", None)
-    context = {"csrf_token": csrf_token(), "said": said, "problem": problem, **page_context()}
     ask = dialog.asking()
     if ask is None:
         return redirect(url_for("web.apply_done"))
-    if dialog.reviewing and ask.pending is None:
-        sections = sections_of(journey.rows(dialog.model.given))
-        return render_template("apply_check.html", sections=sections, **context)
-    expects = ask.expects()
+    if ask.pending is not None:  # start again? carry on?
+        return _question_page(dialog, ask, dialog.model, None)
+    step = dialog.model.current
+    if step is None:
+        return redirect(url_for("web.apply_check"))
+    return redirect(step_url(step))
+
+
+@bp.get("/apply/q/<field>")
+def apply_step(field: str) -> ResponseReturnValue:
+    """One question's page."""
+    return _step_page((field, None))
+
+
+@bp.get("/apply/q/<field>/<int:number>")
+def apply_step_in_incident(field: str, number: int) -> ResponseReturnValue:
+    """One question's page, for one incident."""
+    return _step_page((field, number - 1) if number >= 1 else ("", None))
+
+
+def _step_page(step: Step) -> ResponseReturnValue:
+    current = _current()
+    if current is None:
+        return redirect(url_for("web.apply_start"))
+    dialog, _ = current
+    if dialog.done:
+        return redirect(url_for("web.apply_done"))
+    at_current = dialog.model.pending is None and dialog.model.current == step
+    if step[0] not in BY_FIELD or not (at_current or _revisitable(dialog, step)):
+        return redirect(url_for("web.apply_question"))
+    found = _ask_at(dialog, step)
+    if found is None:
+        return redirect(url_for("web.apply_question"))
+    ask, model = found
+    return _question_page(dialog, ask, model, step, fresh=at_current)
+
+
+def _question_page(
+    dialog: Dialog, ask: Ask, model: DialogModel, step: Step | None, fresh: bool = True
+) -> ResponseReturnValue:
+    """A question as a form, pre-filled with what the resident gave or last typed."""
+    # What was said about the last answer belongs to the page that asks what comes next.
+    said = session.pop("said", []) if fresh else []
+    problem = session.pop("problem", None) if fresh else None
     renderer = _renderer()
+    expects = renderer.expects(ask, model)
     if ask.question is None:  # a yes or no asked in passing (start again?)
         question, hint = renderer.pending_question(ask), ""
     else:
-        question = renderer.question(ask)
-        hint = renderer.hint(ask) or input_for(expects).get("hint", "")
+        question, hint = renderer.heading(ask)
+        hint = hint or input_for(expects).get("hint", "")
+    draft = dialog.model.view.get("draft") or {}
+    answer = expects.get("answer")
+    value = answer if isinstance(answer, str) else ""
+    if step is not None and draft.get("step") == [step[0], step[1]]:
+        value = str(draft.get("text") or "")
+    picked = answer if isinstance(answer, list) else []
     return render_template(
         "apply_question.html",
         question=question,
+        title=expects["title"],
         hint=hint,
         expects=expects,
         field_input=input_for(expects),
-        value=session.pop("value", ""),
-        **context,
+        value=value,
+        picked=picked,
+        step=_step_token(step) if step is not None else "",
+        max_length=expects.get("max_length"),
+        csrf_token=csrf_token(),
+        said=said,
+        problem=problem,
+        **page_context(),
     )
+
+
+@bp.get("/apply/check")
+def apply_check() -> ResponseReturnValue:
+    """Check your answers, with a Change button per answer."""
+    current = _current()
+    if current is None:
+        return redirect(url_for("web.apply_start"))
+    dialog, _ = current
+    if not dialog.reviewing or dialog.model.pending is not None:
+        return redirect(url_for("web.apply_question"))
+    sections = sections_of(journey.rows(dialog.model.given))
+    context = {"said": session.pop("said", []), "problem": session.pop("problem", None)}
+    return render_template("apply_check.html", sections=sections, csrf_token=csrf_token(),
+                           incidents=len(dialog.model.incidents), **context,
+                           **page_context())  # fmt: skip
 
 
 def _inbound() -> Inbound:
@@ -275,6 +387,24 @@ def _inbound() -> Inbound:
     return Inbound(request.form.get("answer", ""))
 
 
+def _walk_to(conversation_id: str, dialog: Dialog, step: Step) -> None:
+    """Make `step` the question being asked again, as the resident's Back button did: from
+    check your answers by its change command, otherwise by going back one question at a time."""
+    service = _service()
+    if dialog.reviewing:
+        row = next((r for r in journey.rows(dialog.model.given) if r.step == step), None)
+        if row is not None:
+            service.post(conversation_id, Inbound(row.change))
+        return
+    for _ in range(len(list(journey.path(dialog.model.given)))):
+        outcome = service.post(conversation_id, Inbound("back", command=Command.BACK)).outcome
+        ask = outcome.ask if outcome is not None else None
+        if ask is None or ask.pending is not None or ask.question is None:
+            return
+        if (ask.field, ask.incident - 1 if ask.incident else None) == step:
+            return
+
+
 @bp.post("/apply/answer")
 def apply_answer() -> ResponseReturnValue:
     """Take one answer or command, then show the next page (post, redirect, get)."""
@@ -282,10 +412,30 @@ def apply_answer() -> ResponseReturnValue:
     conversation_id = session.get("conversation")
     if not conversation_id:
         return redirect(url_for("web.apply_start"), code=303)
+    current = _current()
+    if current is None:
+        return redirect(url_for("web.apply_start", expired=1), code=303)
+    dialog, _ = current
     inbound = _inbound()
+    step = _step_from_token(request.form.get("step", "")) or dialog.model.current
     if len(inbound.text) > MAX_ANSWER_CHARS:
-        abort(413, description=f"Answers can be up to {MAX_ANSWER_CHARS:,} characters.")
+        # Refused, but never lost: kept on the server and shown again in its box.
+        _service().keep_draft(conversation_id, list(step) if step else None, inbound.text)
+        session["problem"] = (
+            f"Your answer is {len(inbound.text):,} characters. Answers can be up to "
+            f"{MAX_TEXT:,} characters. Make it shorter, then send it again."
+        )
+        session["said"] = []
+        return redirect(step_url(step) if step else url_for("web.apply_question"), code=303)
     try:
+        if (
+            step is not None
+            and inbound.command is None
+            and dialog.model.pending is None
+            and step != dialog.model.current
+            and _revisitable(dialog, step)
+        ):
+            _walk_to(conversation_id, dialog, step)
         turn = _service().post(conversation_id, inbound)
     except (NotFound, Expired):
         session.pop("conversation", None)
@@ -303,10 +453,61 @@ def apply_answer() -> ResponseReturnValue:
         said.append(renderer.ending(outcome))
     session["said"] = said
     session["problem"] = turn.problem
-    if turn.problem and inbound.command is None and inbound.values is None:
-        session["value"] = inbound.text[:MAX_ANSWER_CHARS]  # keep what they typed, to correct it
+    typed = inbound.command is None and inbound.values is None
+    if turn.problem and typed:
+        _service().keep_draft(conversation_id, list(step) if step else None, inbound.text)
+    elif dialog.model.view.get("draft"):
+        _service().keep_draft(conversation_id, None, None)
     target = "web.apply_done" if turn.done else "web.apply_question"
     return redirect(url_for(target), code=303)
+
+
+# -- error pages for people (the API's errors stay JSON) -------------------------------------
+
+_ERROR_PAGES: dict[int, tuple[str, list[str]]] = {
+    400: ("This form has expired", ["Your answers are kept. Go back to your question and send it "
+                                    "again."]),
+    404: ("Page not found", ["If you typed the web address, check it is correct."]),
+    405: ("Page not found", ["If you typed the web address, check it is correct."]),
+    413: ("Your answer is too long to send", [
+        "Nothing was lost: your answers so far are kept.",
+        f"Use your browser's Back button to get your text back, then make it shorter: answers "
+        f"can be up to {MAX_TEXT:,} characters.",
+    ]),
+    429: ("You have sent a lot of answers quickly", [
+        "To keep the service safe, wait a minute, then try again. Your answers are kept.",
+    ]),
+    500: ("Sorry, there is a problem with the service", [
+        "Try again later. Your answers so far are kept.",
+    ]),
+    503: ("Sorry, the service is busy", ["Wait a moment, then try again. Your answers are kept."]),
+}  # fmt: skip
+
+
+def wants_html() -> bool:
+    """True for a person's browser on a page, false for the API, SMS and machine routes."""
+    if request.blueprint == "web":
+        return True
+    if request.path.startswith(("/api/", "/sms/", "/health", "/openapi")):
+        return False
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html" and request.accept_mimetypes[best] > 0
+
+
+def error_page(status: int) -> tuple[str, int]:
+    """An error as a page with a way back, in plain English."""
+    heading, lines = _ERROR_PAGES.get(status, _ERROR_PAGES[500])
+    ongoing = bool(session.get("conversation"))
+    back_url = url_for("web.apply_question") if ongoing else url_for("web.apply_start")
+    back_text = "Go back to your answers" if ongoing else "Go to the start page"
+    try:
+        context = page_context()
+    except Exception:  # the page of last resort must not fail itself
+        context = {"service_name": "Ask for a case review", "council_name": "", "logo_url": "",
+                   "team_phone": "", "team_name": "", "privacy_url": "#"}  # fmt: skip
+    html = render_template("error.html", heading=heading, lines=lines, back_url=back_url,
+                           back_text=back_text, **context)  # fmt: skip
+    return html, status
 
 
 @bp.get("/apply/done")

@@ -20,10 +20,12 @@ from dialogs.journey import Step
 from dialogs.lifecycle import FINAL
 from dialogs.lifecycle import lifecycle
 from dialogs.model import DialogModel
+from dialogs.parsing import Approximate
 from dialogs.parsing import Choice
 from dialogs.parsing import Invalid
 from dialogs.parsing import parse_yes_no
 from dialogs.parsing import simplify
+from dialogs.parsing import suggest_email
 from dialogs.partnership import Partnership
 from dialogs.questionnaire import CONFIRM
 from dialogs.questionnaire import MAX_INCIDENTS
@@ -52,6 +54,8 @@ _WORDS: dict[Command, frozenset[str]] = {
 _CARRY_ON = {"1", "carry on", "continue", "yes", "y", "go on", "resume", "carry on please", "ok",
              "carry on where i left off"}  # fmt: skip
 _START_AGAIN = {"2", "start again", "restart", "start over", "new", "begin again", "reset"}
+_SAME_DAY = frozenset({"same day", "the same day", "that day", "on the same day", "same",
+                       "that same day", "the day it happened", "same day it happened"})  # fmt: skip
 _DANGER = re.compile(r"\b(in danger|emergency|help me now|being attacked|going to kill)")
 _SELF_HARM = re.compile(
     r"\b(suicid|kill myself|killing myself|end my life|end it all|take my (own )?life|"
@@ -129,6 +133,10 @@ class Dialog:
             return self._answer_resume(inbound, words)
         if self.model.pending == Pending.RESTART:
             return self._confirm_restart(inbound, words)
+        if self.model.pending == Pending.EMAIL:
+            return self._confirm_email(inbound, words, today)
+        if self.model.pending == Pending.REMOVE:
+            return self._confirm_remove(inbound, words)
         kind = appeal.wants(words) if self._at_front_door() else None
         if kind is not None:
             return self._start_appeal(kind)
@@ -162,6 +170,16 @@ class Dialog:
             value = self._read(question, step, inbound, words, command, today)
         except Invalid as problem:
             return self._ask([], problem=str(problem))
+        suggested = suggest_email(value) if question.kind == Kind.EMAIL and value else None
+        if suggested:  # a likely typo in the domain: ask before keeping it (GOV.UK pattern)
+            self.model.pending = Pending.EMAIL
+            self.model.checking = {"typed": value, "suggested": suggested}
+            return self._ask([Note(Said.CHECK_EMAIL, text=suggested)], repeat=False)
+        return self._accept(question, step, value, words)
+
+    def _accept(self, question: Question, step: Step, value: Any, words: str) -> Outcome:
+        """Keep an answer that was read, and move on to what comes next."""
+        safety = safety_note(words)
         if question.field == "postcode" and self.partnership is not None:
             routed = self.partnership.route(value)
             if not routed.in_area:  # never a dead end: who to ask instead, or type it again
@@ -208,12 +226,17 @@ class Dialog:
                 "We need a phone number or an email address to contact you. Give your email "
                 "address, or go back to give a phone number."
             )
+        happened = facts.incident.get("incident_date")
         if inbound.values is not None and question.choices:
             value: Any = _picked(question, inbound.values)
+        elif question.field == "report_date" and words in _SAME_DAY and isinstance(happened, str):
+            value = happened  # reported the day it happened
         else:
             value = question.parse(inbound.text, today)
         if isinstance(value, dt.date):
             value = value.isoformat()
+        elif isinstance(value, Approximate):
+            value = value.to_json()  # what they said, with its precision
         problem = question.check(value, facts) if question.check else None
         if problem:
             raise Invalid(problem)
@@ -232,6 +255,11 @@ class Dialog:
                 del self.model.incidents[index + 1 :]
         if question.kind != Kind.DATE:
             return []
+        if isinstance(value, dict):
+            approximate = Approximate.from_json(value)
+            if approximate.precision == "vague":
+                return [Note(Said.DATE_UNKNOWN)]
+            return [Note(Said.DATE_NOTED, text=approximate.describe())]
         if value is None:
             return [Note(Said.DATE_UNKNOWN)]
         return [Note(Said.DATE_NOTED, date=dt.date.fromisoformat(value))]
@@ -303,6 +331,44 @@ class Dialog:
         self.model.__dict__.update(fresh.__dict__)
         return self._ask([Note(Said.RESTARTED)])
 
+    def _confirm_email(self, inbound: Inbound, words: str, today: dt.date) -> Outcome:
+        """After "did you mean": the suggested address, the one typed, or a new one."""
+        checking = self.model.checking
+        suggested, typed = str(checking.get("suggested")), str(checking.get("typed"))
+        self.model.pending, self.model.checking = None, {}
+        picked = inbound.values[0] if inbound.values else None
+        chosen = {"suggested": suggested, "typed": typed}.get(picked or "")
+        if chosen is None and picked is None and "@" not in inbound.text:
+            if self._command(words) is not None or inbound.command is not None:
+                return self.handle(inbound, today)
+            try:
+                chosen = suggested if parse_yes_no(words) else typed
+            except Invalid:
+                self.model.pending, self.model.checking = Pending.EMAIL, checking
+                return self._ask(
+                    [], problem=f"Choose yes to use {suggested}, or no to use {typed}.",
+                    repeat=False,
+                )  # fmt: skip
+        if chosen is None:  # a new address: read it as the answer to the email question
+            return self._answer(inbound, words, None, today)
+        if chosen == typed:  # they know best: keep it as typed, without asking again
+            return self._accept(BY_FIELD["email"], ("email", None), typed, words)
+        return self._accept(BY_FIELD["email"], ("email", None), suggested, words)
+
+    def _confirm_remove(self, inbound: Inbound, words: str) -> Outcome:
+        number = int(self.model.checking.get("incident", 0))
+        self.model.pending, self.model.checking = None, {}
+        picked = inbound.values[0] if inbound.values else None
+        yes = picked == "yes"
+        if picked is None:
+            try:
+                yes = parse_yes_no(words) or words.startswith(("remove", "delete"))
+            except Invalid:
+                yes = words.startswith(("remove", "delete"))
+        if yes:
+            return self._remove_incident(number)
+        return self._ask([Note(Said.INCIDENT_KEPT, number=number)])
+
     def _confirm_restart(self, inbound: Inbound, words: str) -> Outcome:
         self.model.pending = None
         picked = inbound.values[0] if inbound.values else None
@@ -334,8 +400,17 @@ class Dialog:
         if words.startswith(("add incident", "add another", "another incident")):
             return self._add_incident()
         remove = re.match(r"^(remove|delete) incident (\d+)$", words)
-        if remove:
-            return self._remove_incident(int(remove.group(2)))
+        if remove:  # are you sure? first, as start again asks
+            number = int(remove.group(2))
+            incidents = self.model.incidents
+            if not 1 <= number <= len(incidents):
+                return self._ask([], problem=f"There is no incident {number}.", repeat=False)
+            if len(incidents) == 1:
+                return self._ask(
+                    [], problem="You need to tell us about at least one incident.", repeat=False
+                )
+            self.model.pending, self.model.checking = Pending.REMOVE, {"incident": number}
+            return self._ask([Note(Said.CONFIRM_REMOVE, number=number)], repeat=False)
         if words.startswith("change"):
             return self._change(words.removeprefix("change").strip())
         return self._ask([Note(Said.AT_CONFIRM)], repeat=False)
@@ -396,9 +471,10 @@ class Dialog:
         pending = Pending(self.model.pending) if self.model.pending else None
         if pending is not None:
             field, incident = (step[0], step[1]) if step else (CONFIRM, None)
-            choices = RESTART_CHOICES if pending == Pending.RESTART else RESUME_CHOICES
+            choices, about = _pending_choices(pending, self.model.checking)
             number = incident + 1 if incident is not None else None
-            return Ask(field, Kind.CHOICE, False, choices, number, None, pending=pending)
+            return Ask(field, Kind.CHOICE, False, choices, number, None, pending=pending,
+                       about=about)  # fmt: skip
         if step is None:
             return Ask(CONFIRM, Kind.CONFIRM, False, (), None, None)
         facts = self.model.given.facts(step[1])
@@ -413,6 +489,25 @@ class Dialog:
             self.model.answers.get("victim_name") or "the person",
             representative=self.model.answers.get("applicant_role") == "representative",
         )
+
+
+def _pending_choices(pending: Pending, checking: dict[str, Any]) -> tuple[tuple[Choice, ...], str]:
+    """The two answers to a yes or no asked in passing, and what it is about."""
+    if pending == Pending.RESTART:
+        return RESTART_CHOICES, ""
+    if pending == Pending.EMAIL:
+        suggested, typed = str(checking.get("suggested")), str(checking.get("typed"))
+        choices = (
+            Choice("suggested", f"Yes, use {suggested}"),
+            Choice("typed", f"No, use {typed}"),
+        )
+        return choices, suggested
+    if pending == Pending.REMOVE:
+        number = int(checking.get("incident", 0))
+        return (Choice("yes", f"Yes, remove incident {number}"), Choice("no", "No, keep it")), str(
+            number
+        )
+    return RESUME_CHOICES, ""
 
 
 def _picked(question: Question, values: tuple[str, ...]) -> Any:

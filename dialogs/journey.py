@@ -15,6 +15,7 @@ from typing import Any
 
 from dialogs import appeal
 from dialogs import questionnaire
+from dialogs.parsing import Approximate
 from dialogs.parsing import format_date
 from dialogs.parsing import format_phone
 from dialogs.parsing import simplify
@@ -187,6 +188,8 @@ def show(question: Question, value: Any) -> str:
     if question.kind == Kind.YES_NO:
         return "Yes" if value else "No"
     if question.kind == Kind.DATE:
+        if isinstance(value, dict):  # a month, a season, "since ...": as it was understood
+            return Approximate.from_json(value).describe()
         return format_date(dt.date.fromisoformat(value))
     if question.kind == Kind.PHONE:
         return format_phone(value)

@@ -28,6 +28,9 @@ class DialogModel:
     changing: bool = False
     """True while changing an answer from check your answers (back returns there)."""
     pending: str | None = None
+    checking: dict[str, Any] = field(default_factory=dict)
+    """What a pending yes or no is about: the email typed and the one suggested, or the
+    incident to remove."""
     ended: str | None = None
     view: dict[str, Any] = field(default_factory=dict)
     """What a channel's renderer keeps between turns (which part of the answers SMS showed)."""

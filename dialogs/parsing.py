@@ -86,13 +86,20 @@ _NO = {
 }  # fmt: skip
 
 
-def parse_yes_no(text: str) -> bool:
-    """Read yes or no, by word, number (1 yes, 2 no) or common synonym."""
+_UNSURE = re.compile(r"^(not sure|unsure|maybe|perhaps|possibly|dunno|don'?t know|idk|no idea|"
+                     r"might be|could be|i'?m not sure|im not sure)\b")  # fmt: skip
+
+
+def parse_yes_no(text: str, unsure: str = "") -> bool:
+    """Read yes or no, by word, number (1 yes, 2 no) or common synonym; `unsure` is what to
+    say to someone who is not sure."""
     words = simplify(text)
     if words in _YES or words == "1":
         return True
     if words in _NO or words == "2":
         return False
+    if _UNSURE.search(words):
+        raise Invalid(unsure or "Please answer yes or no. If you are not sure, ask for help.")
     first = words.split(" ", 1)[0] if words else ""
     if first in {"yes", "yeah", "yep", "y"}:
         return True
@@ -108,18 +115,34 @@ def _matches(choice: Choice, words: str, number: int) -> bool:
     return words in names
 
 
+_FILLER = re.compile(r"\b(pls|plz|please|thanks|thank you|ta|def|definitely|deffo|defo|tbh|"
+                     r"i think|i guess|probably|prob|just|really|by|via|lol)\b")  # fmt: skip
+
+
+def _named_in(choice: Choice, words: str) -> bool:
+    """True when the text names the choice somewhere ("its me, im the victim")."""
+    names = {choice.value.replace("_", " "), simplify(choice.label), *choice.synonyms}
+    return any(re.search(rf"(?<![\w']){re.escape(n)}(?![\w'])", words) for n in names if n)
+
+
 def parse_choice(text: str, choices: Sequence[Choice]) -> str:
-    """Read one choice by its number, value, label or an obvious synonym."""
+    """Read one choice by its number, value, label or an obvious synonym; failing that, the
+    one choice the text names among other words ("txt me pls")."""
     words = simplify(text)
     short = re.sub(r"^(the|my|a|an|by|via|i'm|i am) ", "", words)
     for number, choice in enumerate(choices, start=1):
         if _matches(choice, words, number) or _matches(choice, short, number):
             return choice.value
+    # Several words: the one choice they name (two named is a question to ask again).
+    loose = _SPACES.sub(" ", _FILLER.sub(" ", words.replace("'", ""))).strip()
+    named = [c for c in choices if _named_in(c, words) or _named_in(c, loose)]
+    if len(named) == 1 and not words.isdecimal():
+        return named[0].value
     # The question is asked again after this, with its numbered options.
     raise Invalid("Please choose one of the options. Type its number or its words.")
 
 
-_SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bplus\b)\s*")
+_SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bplus\b|\bn\b|\ban\b|\b'n'\b)\s*")
 
 
 def parse_multi_choice(text: str, choices: Sequence[Choice]) -> list[str]:
@@ -245,10 +268,167 @@ def is_unknown(text: str) -> bool:
     return bool(_UNKNOWN_DATE.search(simplify(text)))
 
 
-def parse_date(text: str, today: dt.date, *, allow_unknown: bool = True) -> dt.date | None:
+@dataclass(frozen=True)
+class Approximate:
+    """A date a resident gave as less than a day: a month, a season, a year, "since ...", or
+    only "ages ago". Kept as they said it; screening treats it as a date it does not know."""
+
+    said: str
+    precision: str
+    """month, season, year, ongoing (since `earliest`), or vague (no dates at all)."""
+    earliest: dt.date | None = None
+    latest: dt.date | None = None
+    since: str = "day"
+    """For `ongoing`: how exact its start is (day, month, season or year)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """As stored with the answers and in the record."""
+        return {
+            "said": self.said,
+            "precision": self.precision,
+            "earliest": self.earliest.isoformat() if self.earliest else None,
+            "latest": self.latest.isoformat() if self.latest else None,
+            "since": self.since,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Approximate:
+        """Read one back."""
+        earliest, latest = data.get("earliest"), data.get("latest")
+        return cls(
+            str(data.get("said", "")),
+            str(data.get("precision", "vague")),
+            dt.date.fromisoformat(earliest) if earliest else None,
+            dt.date.fromisoformat(latest) if latest else None,
+            str(data.get("since", "day")),
+        )
+
+    def describe(self) -> str:
+        """In words: "March 2026", "summer 2026", "2024", "ongoing since March 2025"."""
+        start = self.earliest
+        if self.precision == "month" and start:
+            return start.strftime("%B %Y")
+        if self.precision == "season" and start:
+            return f"{_SEASON_OF_MONTH[start.month]} {start.year}"
+        if self.precision == "year" and start:
+            return str(start.year)
+        if self.precision == "ongoing" and start:
+            if self.since == "day":
+                return f"ongoing since {format_date(start)}"
+            return f"ongoing since {Approximate(self.said, self.since, start).describe()}"
+        if self.precision == "about" and start and self.latest:
+            return f"about {format_date(start)} to {format_date(self.latest)}"
+        return f'not known (you said "{self.said[:40]}")'
+
+
+_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11),
+            "winter": (12, 2)}  # fmt: skip
+_SEASON_OF_MONTH = {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}
+_VAGUE = re.compile(
+    r"^(ages|ages ago|a long time ago|long ago|a long time|years ago|a while ago|a while back|"
+    r"a while|forever|for ages|for years|months ago|loads of times|many times|lots of times)$"
+)
+_ONGOING = re.compile(
+    r"\b(every ?(day|night|week|weekend|evening|morning)|daily|nightly|weekly|all the time|"
+    r"constantly|non ?stop|ongoing|still (happening|going on)|keeps happening)\b"
+)
+_SINCE = re.compile(r"\b(since|from|started in|started|began in|began|starting)\s+(.+)$")
+_FEW = re.compile(
+    r"^(a few|few|a couple of|a couple|couple of|several|some)\s+(days|weeks|months|years)\s+ago$"
+)
+_LEAD = re.compile(
+    r"^(in|during|around|about|roughly|sometime in|some time in|at|on|in the|the)\s+"
+)
+_DATE_HELP = (
+    "I could not read that as a date. Try 14 March 2026, 14/03/2026, 3 weeks ago or March 2026. "
+    "If you do not know, say not sure."
+)
+
+
+def _lead_off(words: str) -> str:
+    while True:
+        shorter = _LEAD.sub("", words)
+        if shorter == words:
+            return words
+        words = shorter
+
+
+def _month_end(value: dt.date) -> dt.date:
+    following = dt.date(value.year + value.month // 12, value.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def _season(
+    name: str, words: str, today: dt.date, year: int | None = None, previous: bool = False
+) -> Approximate:
+    """The most recent such season that has begun (or that of `year`)."""
+    first, last = _SEASONS[name]
+    if year is not None:
+        start = dt.date(year - (first == 12), first, 1)
+        if start > today:
+            raise Invalid("The date must be today or in the past.")
+        end = _month_end(dt.date(start.year + (first == 12), last, 1))
+        return Approximate(words, "season", start, min(end, today))
+    year = today.year
+    if first == 12:  # winter runs December to February
+        start = dt.date(year - (1 if today.month < 12 else 0), 12, 1)
+    else:
+        start = dt.date(year, first, 1)
+        if start > today:
+            start = dt.date(year - 1, first, 1)
+    if (
+        words.startswith("last")
+        and _month_end(dt.date(start.year + (first == 12), last, 1)) >= today
+    ):
+        start = dt.date(start.year - 1, start.month, 1)
+    end = _month_end(dt.date(start.year + (first == 12), last, 1))
+    return Approximate(words, "season", start, min(end, today))
+
+
+def _approximate(words: str, today: dt.date) -> Approximate | dt.date | None:
+    """A date that is not one day, read with dateparser's own settings first; None when the
+    words are not a date at all."""
+    if _VAGUE.match(words):
+        return Approximate(words, "vague")
+    few = _FEW.match(words)
+    if few:  # "a few months ago": a range, not a day
+        unit = few.group(2)
+        span = {"days": 1, "weeks": 7, "months": 30, "years": 365}[unit]
+        low, high = (2, 4) if few.group(1).startswith(("a couple", "couple")) else (2, 6)
+        return Approximate(
+            words,
+            "about",
+            today - dt.timedelta(days=high * span),
+            today - dt.timedelta(days=low * span),
+        )
+    bare = _lead_off(re.sub(r"^(early|late|mid|the end of|end of|the start of|start of)\s+", "",
+                            _lead_off(words)))  # fmt: skip
+    for name in _SEASONS:
+        match = re.fullmatch(rf"(last |this )?{name}(?: of)?(?: (\d{{4}}))?", bare)
+        if match:
+            year = int(match.group(2)) if match.group(2) else None
+            return _season(name, words, today, year, previous=bare.startswith("last"))
+    result = _dateparser(today).get_date_data(bare)
+    if result.date_obj is None:
+        return None
+    day: dt.date = result.date_obj.date()
+    if day > today:
+        raise Invalid("The date must be today or in the past.")
+    if result.period == "month":
+        return Approximate(words, "month", day.replace(day=1), min(_month_end(day), today))
+    if result.period == "year":
+        start = dt.date(day.year, 1, 1)
+        return Approximate(words, "year", start, min(dt.date(day.year, 12, 31), today))
+    return day
+
+
+def parse_date(
+    text: str, today: dt.date, *, allow_unknown: bool = True
+) -> dt.date | Approximate | None:
     """Read a date as a UK resident writes it: day first, words and relative phrases allowed.
 
-    Returns None for "I don't know" when allowed. Never returns a future date.
+    Returns None for "I don't know" when allowed, and an `Approximate` for a month, a season,
+    a year, "since ..." or "ages ago". Never a future date.
     """
     if allow_unknown and is_unknown(text):
         return None
@@ -260,18 +440,38 @@ def parse_date(text: str, today: dt.date, *, allow_unknown: bool = True) -> dt.d
     numeric = _NUMERIC_DATE.fullmatch(words)
     if numeric:  # 14/03/2026: read here, day first, for a fraction of dateparser's cost
         return _checked(_numeric_date(numeric, today), today)
+    since = _SINCE.search(words)
+    if since:  # "every day since 2024": ongoing since the start they give
+        began = _read_one(since.group(2), today)
+        start, precision = (began.earliest, began.precision) if isinstance(began, Approximate) \
+            else (began, "day")  # fmt: skip
+        if start is None or precision not in {"day", "month", "season", "year"}:
+            raise Invalid(_DATE_HELP)
+        return Approximate(words, "ongoing", _checked(start, today), today, precision)
+    if _ONGOING.search(words):
+        raise Invalid(
+            "If it keeps happening, tell me when it started, for example since March 2025. "
+            "Or give the date of one time it happened, for example last Friday."
+        )
+    return _read_one(words, today)
+
+
+def _read_one(words: str, today: dt.date) -> dt.date | Approximate:
+    numeric = _NUMERIC_DATE.fullmatch(words)
+    if numeric:
+        return _checked(_numeric_date(numeric, today), today)
     result = _dateparser(today).get_date_data(words)
-    if result.date_obj is None:
-        raise Invalid(
-            "I could not read that as a date. Try 14 March 2026, 14/03/2026 or 3 weeks ago. "
-            "If you do not know, type not sure."
-        )
-    if result.period in {"month", "year"} and not re.search(r"\b(ago|last)\b", words):
-        raise Invalid(
-            "Please tell me the day as well, for example 14 March 2026. "
-            "If you do not know the exact day, type not sure."
-        )
-    return _checked(result.date_obj.date(), today)
+    relative = re.search(r"\b(ago|last)\b", words)
+    if result.date_obj is not None and (result.period == "day" or relative):
+        return _checked(result.date_obj.date(), today)
+    approximate = _approximate(words, today)
+    if approximate is None:
+        raise Invalid(_DATE_HELP)
+    if isinstance(approximate, dt.date):
+        return _checked(approximate, today)
+    if approximate.earliest is not None and approximate.earliest.year < 1990:
+        raise Invalid("Please check the year and try again.")
+    return approximate
 
 
 _NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})")
@@ -328,10 +528,12 @@ def warm_up() -> None:
     parse_date("1 March 2020", dt.date(2020, 3, 2))
 
 
-def format_date(value: dt.date | None) -> str:
-    """A date the way GOV.UK writes it: 14 March 2026 (or 'not known')."""
+def format_date(value: dt.date | Approximate | None) -> str:
+    """A date the way GOV.UK writes it: 14 March 2026 (or 'March 2026', or 'not known')."""
     if value is None:
         return "not known"
+    if isinstance(value, Approximate):
+        return value.describe()
     return f"{value.day} {value.strftime('%B %Y')}"
 
 
@@ -341,3 +543,30 @@ def join_labels(labels: Iterable[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# Common mail domains in the UK, for "did you mean" (GOV.UK's email address pattern).
+EMAIL_DOMAINS = (
+    "gmail.com", "googlemail.com", "hotmail.com", "hotmail.co.uk", "outlook.com", "live.com",
+    "live.co.uk", "yahoo.com", "yahoo.co.uk", "icloud.com", "me.com", "aol.com", "msn.com",
+    "btinternet.com", "sky.com", "virginmedia.com", "talktalk.net", "ntlworld.com",
+    "blueyonder.co.uk", "protonmail.com", "proton.me", "outlook.co.uk", "mail.com",
+)  # fmt: skip
+
+
+def suggest_email(address: str) -> str | None:
+    """The address with a likely typo in its domain fixed (gmial.com, gmail.con), or None.
+
+    Damerau-Levenshtein distance (rapidfuzz): one or two slips from a common domain, and not
+    a common domain itself."""
+    from rapidfuzz.distance import DamerauLevenshtein
+    from rapidfuzz.process import extractOne
+
+    local, _, domain = address.rpartition("@")
+    domain = domain.lower()
+    if not local or domain in EMAIL_DOMAINS:
+        return None
+    limit = 1 if len(domain) < 8 else 2
+    best = extractOne(domain, EMAIL_DOMAINS, scorer=DamerauLevenshtein.distance,
+                      score_cutoff=limit)  # fmt: skip
+    return f"{local}@{best[0]}" if best else None

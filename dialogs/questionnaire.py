@@ -89,6 +89,8 @@ class Question:
     ends_on: Any = None
     """An answer that ends the conversation (a refusal), with `ends_with` as the reason."""
     ends_with: EndReason | None = None
+    unsure: str = ""
+    """What to say to a resident who is not sure (a yes or no question)."""
     choices_from: Callable[[Facts], tuple[Choice, ...]] | None = None
     """Options that depend on the answers (the councils a postcode may be in)."""
 
@@ -118,7 +120,7 @@ MAX_SHORT_ANSWER = 300
 
 
 _PARSERS: dict[Kind, Callable[[Question, str, dt.date], Any]] = {
-    Kind.YES_NO: lambda q, t, d: parsing.parse_yes_no(t),
+    Kind.YES_NO: lambda q, t, d: parsing.parse_yes_no(t, q.unsure),
     Kind.CHOICE: lambda q, t, d: parsing.parse_choice(t, q.choices),
     Kind.MULTI_CHOICE: lambda q, t, d: parsing.parse_multi_choice(t, q.choices),
     Kind.TEXT: lambda q, t, d: parsing.parse_text(t, what=q.label.lower()),
@@ -135,7 +137,9 @@ ROLE_CHOICES = (
         "representative",
         "I am asking for someone else",
         ("someone else", "for someone else", "representative", "on behalf", "on their behalf",
-         "family", "friend", "councillor", "mp", "other person", "somebody else"),
+         "family", "friend", "councillor", "mp", "other person", "somebody else", "my mum",
+         "my dad", "my son", "my daughter", "my neighbour", "my partner", "my husband", "my wife",
+         "mum", "dad", "son", "daughter", "neighbour", "for my mum", "for my dad"),
     ),
 )  # fmt: skip
 CONTACT_CHOICES = (
@@ -228,6 +232,10 @@ SAFETY_CHOICES = (
     Choice("none", "None is safe", ("none", "none of these", "nothing", "no way", "none is safe")),
 )
 
+_MIGHT_BE_HATE = (
+    "If you think it might be, answer yes. The team will talk it through with you. "
+    "If you think it is not, answer no."
+)
 _SKIP = ("skip", "none", "no", "n/a", "na", "nothing", "not applicable", "no thanks", "nope")
 _NO_IDEA = ("not sure", "don't know", "dont know")
 YOUR_DETAILS, ABOUT_PROBLEM = "Your details", "About the problem"
@@ -269,7 +277,8 @@ def _contact_works(value: Any, facts: Facts) -> str | None:
 def _after_incident(value: Any, facts: Facts) -> str | None:
     """An incident never happens after its first report."""
     reported = facts.incident.get("report_date")
-    if value and reported and value > reported:
+    # Only exact dates are compared: an approximate one is checked by staff.
+    if isinstance(value, str) and isinstance(reported, str) and value > reported:
         return (
             "The incident cannot be after you first reported it, on "
             f"{format_date(dt.date.fromisoformat(reported))}. Check the date and try again."
@@ -280,7 +289,7 @@ def _after_incident(value: Any, facts: Facts) -> str | None:
 def _before_report(value: Any, facts: Facts) -> str | None:
     """A report never comes before the incident it is about."""
     happened = facts.incident.get("incident_date")
-    if value and happened and value < happened:
+    if isinstance(value, str) and isinstance(happened, str) and value < happened:
         return (
             "You cannot have reported it before it happened, on "
             f"{format_date(dt.date.fromisoformat(happened))}. Check the date and try again, "
@@ -533,6 +542,7 @@ QUESTIONS: tuple[Question, ...] = (
         typed="Type yes or no.",
         help="This is called a hate incident or hate crime. It can change how your request is "
         "looked at.",
+        unsure=_MIGHT_BE_HATE,
         choices=YES_NO_CHOICES,
         section=YOUR_DETAILS,
         change_words=("hate", "hate crime", "hate incident", "because of who i am"),
@@ -588,6 +598,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Hate incident",
         "Incident {n}: was this incident because of who {you_are}?",
         typed="Type yes or no.",
+        unsure=_MIGHT_BE_HATE,
         choices=YES_NO_CHOICES,
         ask_if=_hate,
         loop=INCIDENT_LOOP,

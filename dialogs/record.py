@@ -25,6 +25,11 @@ def safe_to_use(applicant: dict[str, Any], way: str) -> bool:
     return safety is None or SAFE_WAY_FOR.get(way, way) in safety
 
 
+def _exact(value: Any) -> str | None:
+    """A stored date when it is one day (ISO), else None."""
+    return value if isinstance(value, str) else None
+
+
 def answers_to_record(
     model: DialogModel, *, channel: str, policy: Policy, council: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -35,15 +40,22 @@ def answers_to_record(
     hate_asked = a.get("hate_motivated") is True
     incidents = [
         {
-            "occurred_on": i.get("incident_date"),
+            "occurred_on": _exact(i.get("incident_date")),
             "description": i.get("incident_description"),
             "reported_to": list(i.get("reported_to") or []),
-            "reported_on": i.get("report_date"),
+            "reported_on": _exact(i.get("report_date")),
             "reference": i.get("report_reference"),
             "hate_motivated": hate_asked and i.get("incident_hate") is True,
         }
         for i in model.incidents
     ]
+    for incident, given in zip(incidents, model.incidents, strict=True):
+        # Not one date (a month, "since 2024"): what they said, with its precision. The date
+        # itself stays null, so screening treats it as one it does not know.
+        for key, name in (("occurred_approximately", "incident_date"),
+                          ("reported_approximately", "report_date")):  # fmt: skip
+            if isinstance(given.get(name), dict):
+                incident[key] = given[name]
     record: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "channel": channel,

@@ -10,17 +10,22 @@ The SMS budget and paging live here and nowhere else. Adding a channel means one
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
+from dialogs import journey
 from dialogs import texts
 from dialogs.journey import Row
 from dialogs.journey import show
 from dialogs.model import DialogModel
+from dialogs.parsing import MAX_TEXT
 from dialogs.parsing import format_date
 from dialogs.parsing import join_labels
 from dialogs.policy import Policy
 from dialogs.questionnaire import BY_FIELD
+from dialogs.questionnaire import CONFIRM
 from dialogs.questionnaire import MAX_INCIDENTS
 from dialogs.sms import SEGMENT_BUDGET
 from dialogs.sms import render as sms_body
@@ -43,6 +48,28 @@ class Rendered:
     messages: list[str]
     expects: dict[str, Any] | None
     problem: str | None = None
+    feedback: list[str] = field(default_factory=list)
+    """What the turn says about the last answer (the problem, notes, the confirmation): the
+    messages without the question and the answers to check, which a page shows as controls."""
+
+
+_QUESTION_END = re.compile(r"\?\s+(?=\S)")
+
+
+def split_question(wording: str) -> tuple[str, str]:
+    """The question up to its question mark, and what follows it (a hint, like "For example
+    a street"): on a page the first is the heading and the second sits under it."""
+    end = _QUESTION_END.search(wording)
+    if end is None:
+        return wording, ""
+    return wording[: end.start() + 1], wording[end.end() :]
+
+
+TITLE_CHARS = 60
+_FILLED_IN = frozenset({Said.CHECK_EMAIL, Said.CONFIRM_REMOVE, Said.INCIDENT_KEPT})
+_ASKED_IN_PASSING = frozenset({Said.CONFIRM_RESTART, Said.OFFER_RESUME, Said.OFFER_RESUME_AGAIN,
+                               Said.CHECK_EMAIL, Said.CONFIRM_REMOVE})  # fmt: skip
+"""Longer questions give the page title their short name (the label on check your answers)."""
 
 
 @dataclass
@@ -55,18 +82,60 @@ class ChatRenderer:
 
     def render(self, outcome: Outcome, model: DialogModel) -> Rendered:
         """The messages and `expects` of one turn."""
+        expects: dict[str, Any] | None = None
         messages = [outcome.problem] if outcome.problem else []
         messages += self.notes(outcome)
         if outcome.submitted is not None:
             messages += self.confirmation(outcome)
         elif outcome.ended is not None:
             messages.append(self.ending(outcome))
+        feedback = list(messages)
+        if outcome.ask is not None and outcome.ask.pending is not None:
+            # The yes or no asked in passing is the question itself, not feedback.
+            feedback = [outcome.problem] if outcome.problem else []
+            feedback += [
+                m
+                for note in outcome.notes
+                if note.said not in _ASKED_IN_PASSING
+                for m in self.note(note, outcome.ask)
+            ]
+        if outcome.ended is not None:
+            pass  # nothing more to ask
         elif outcome.review is not None and outcome.repeat:
             messages = self.review(messages, outcome, model)
         elif outcome.ask is not None and outcome.repeat and outcome.ask.question is not None:
             messages.append(self.question(outcome.ask))
-        expects = outcome.ask.expects() if outcome.ask and not outcome.done else None
-        return Rendered(messages, expects, outcome.problem)
+        if outcome.ended is None and outcome.ask is not None:
+            expects = self.expects(outcome.ask, model)
+        return Rendered(messages, expects, outcome.problem, feedback)
+
+    def expects(self, ask: Ask, model: DialogModel) -> dict[str, Any]:
+        """The API's `expects`, with what a page needs to draw the question as real controls:
+        the question (its label or legend), a hint, whether "not sure" is an answer, the
+        longest answer taken, and at check your answers the answers by section."""
+        data = ask.expects()
+        if ask.pending is not None:
+            asked = self.pending_question(ask)
+        elif ask.question is None:
+            asked = "Check your answers before sending your request"
+        else:
+            asked = self.wording(ask)
+        asked, after = split_question(asked)
+        data["question"] = asked
+        # A page title is the question, or its short name when the question is long.
+        long = ask.question is not None and len(asked) > TITLE_CHARS
+        data["title"] = ask.question.label if long and ask.question else asked
+        data["hint"] = self.hint(ask, after)
+        data["unsure"] = ask.kind == Kind.DATE  # "not sure" is an answer to a date
+        data["max_length"] = MAX_TEXT if ask.kind == Kind.TEXT else None
+        if ask.field == CONFIRM and ask.pending is None:
+            data["review"] = review_sections(journey_rows(model), len(model.incidents))
+        if ask.field == "another_incident":
+            data["incidents"] = incidents_so_far(model)
+        answer = current_answer(ask, model)
+        if answer is not None:
+            data["answer"] = answer
+        return data
 
     # -- pieces, also used by the forms ---------------------------------------------------
 
@@ -100,16 +169,28 @@ class ChatRenderer:
         return text
 
     def pending_question(self, ask: Ask) -> str:
-        """The yes or no asked in passing (start again? carry on?), as a question."""
+        """The yes or no asked in passing (start again? carry on? did you mean?), as a page
+        asks it: the choices are its buttons."""
+        if ask.pending == Pending.EMAIL:
+            return texts.SAID[Said.CHECK_EMAIL].format(text=ask.about)
+        if ask.pending == Pending.REMOVE:
+            return texts.SAID[Said.CONFIRM_REMOVE].format(number=ask.about)
         said = Said.CONFIRM_RESTART if ask.pending == Pending.RESTART else Said.OFFER_RESUME_AGAIN
         return texts.SAID[said]
 
-    def hint(self, ask: Ask) -> str:
-        """One line of help under the question on a page."""
+    def hint(self, ask: Ask, after: str = "") -> str:
+        """One line of help under the question on a page: what the wording says after the
+        question itself ("For example ..."), its hint, or else its help."""
         question = ask.question
         if question is None:
             return ""
-        return (question.hint or question.help).format(max=MAX_INCIDENTS)
+        hint = " ".join(part for part in (after, question.hint) if part)
+        return (hint or question.help).format(max=MAX_INCIDENTS)
+
+    def heading(self, ask: Ask) -> tuple[str, str]:
+        """A page's question (its heading, label or legend) and the hint under it."""
+        question, after = split_question(self.wording(ask))
+        return question, self.hint(ask, after)
 
     def note(self, note: Note, ask: Ask | None) -> list[str]:
         """The words of one note (a few notes are more than one message)."""
@@ -121,9 +202,13 @@ class ChatRenderer:
         if said == Said.HELP:
             return [self.help(ask)]
         if said == Said.DATE_NOTED:
-            return [f"Thanks. I have {format_date(note.date)}."]
+            return [f"Thanks. I have {note.text or format_date(note.date)}."]
         if said == Said.INCIDENT_REMOVED:
             return [f"Incident {note.number} has been removed."]
+        if said in _FILLED_IN:
+            table = texts.TYPED if self.typed else {}
+            wording = table.get(said) or texts.SAID[said]
+            return [wording.format(text=note.text or "", number=note.number or "")]
         if said == Said.ENDED:
             return []
         table = texts.TYPED if self.typed else {}
@@ -179,6 +264,59 @@ class ChatRenderer:
 
 def _sections(rows: list[Row]) -> list[tuple[str, list[Row]]]:
     return [(name, list(group)) for name, group in itertools.groupby(rows, lambda r: r.section)]
+
+
+def journey_rows(model: DialogModel) -> list[Row]:
+    """The answers to check, in asking order."""
+    return journey.rows(model.given)
+
+
+def review_sections(answer_rows: list[Row], incidents: int) -> list[dict[str, Any]]:
+    """Check your answers as data: sections of rows, each with the command that changes it,
+    and, for an incident when there is more than one, the command that removes it."""
+    sections = []
+    for heading, group in _sections(answer_rows):
+        index = group[0].step[1]
+        remove = f"remove incident {index + 1}" if index is not None and incidents > 1 else None
+        sections.append(
+            {
+                "section": heading,
+                "rows": [{"label": r.label, "value": r.value, "change": r.change} for r in group],
+                "remove": remove,
+            }
+        )
+    return sections
+
+
+def current_answer(ask: Ask, model: DialogModel) -> str | list[str] | None:
+    """The answer already given to the question being asked (changing it from check your
+    answers, or after back): the text to pre-fill, or the choice values to pre-select."""
+    step = model.current
+    if ask.question is None or ask.pending is not None or step is None:
+        return None
+    try:
+        value = model.given.value(step)
+    except KeyError:
+        return None
+    if ask.kind == Kind.YES_NO:
+        return [] if value is None else ["yes" if value else "no"]
+    if ask.choices:
+        return (
+            []
+            if value is None
+            else [str(v) for v in (value if isinstance(value, list) else [value])]
+        )
+    return "" if value is None else show(ask.question, value)
+
+
+def incidents_so_far(model: DialogModel) -> list[dict[str, Any]]:
+    """The incidents told so far, one line each, for the "add another" pattern."""
+    told = []
+    for number, incident in enumerate(model.incidents, start=1):
+        when = show(BY_FIELD["incident_date"], incident.get("incident_date"))
+        what = str(incident.get("incident_description", ""))
+        told.append({"number": number, "date": when, "description": shorten(what, 80)})
+    return told
 
 
 class TypedRenderer(ChatRenderer):

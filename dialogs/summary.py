@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from dialogs.parsing import Approximate
 from dialogs.parsing import format_date
 from dialogs.parsing import format_phone
 from dialogs.parsing import join_labels
@@ -53,7 +54,10 @@ class Section:
     strong: frozenset[str] = field(default_factory=frozenset)
 
 
-def _date(value: str | None) -> str:
+def _date(value: str | None, approximately: dict[str, Any] | None = None) -> str:
+    if not value and approximately:  # not one date: as the resident put it, for staff to check
+        said = Approximate.from_json(approximately)
+        return f'Not known exactly: {said.describe()} (they said "{said.said[:60]}")'
     return format_date(dt.date.fromisoformat(value)) if value else "Not known"
 
 
@@ -252,9 +256,12 @@ def sections(record: dict[str, Any], *, youth_offending_team: bool = False) -> l
     )
     for number, incident in enumerate(record["incidents"], start=1):
         rows = [
-            ("Happened on", _date(incident["occurred_on"])),
+            ("Happened on", _date(incident["occurred_on"], incident.get("occurred_approximately"))),
             ("Reported to", join_labels(_AGENCY.get(a, a) for a in incident["reported_to"])),
-            ("First reported on", _date(incident["reported_on"])),
+            (
+                "First reported on",
+                _date(incident["reported_on"], incident.get("reported_approximately")),
+            ),
             ("Reference", _or_none(incident.get("reference"))),
             ("What happened", incident["description"]),
         ]

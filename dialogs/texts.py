@@ -40,6 +40,9 @@ SAID: dict[Said, str] = {
     Said.CHANGE_LATER: "You can change any answer when we check your answers at the end. "
     "To go back one question, choose Back.",
     Said.CONFIRM_RESTART: "This will delete your answers and start again. Are you sure?",
+    Said.CHECK_EMAIL: "Check your email address. Did you mean {text}?",
+    Said.CONFIRM_REMOVE: "Are you sure you want to remove incident {number}?",
+    Said.INCIDENT_KEPT: "OK, incident {number} is kept.",
     Said.KEPT: "OK, your answers are kept.",
     Said.RESTARTED: "Your answers have been deleted. Let's start again.",
     Said.OFFER_RESUME: "Welcome back. You have a request for a case review that is not finished. "
@@ -57,6 +60,9 @@ TYPED: dict[Said, str] = {
     Said.OFFER_RESUME: "Welcome back. You have a request for a case review that is not finished. "
     "Reply 1 to carry on where you left off, or 2 to start again.",
     Said.OFFER_RESUME_AGAIN: "Reply 1 to carry on where you left off, or 2 to start again.",
+    Said.CHECK_EMAIL: "Check your email address. Did you mean {text}? Type yes to use it, or no "
+    "to keep the one you typed.",
+    Said.CONFIRM_REMOVE: "Are you sure you want to remove incident {number}? Type yes or no.",
     Said.AT_CONFIRM: "Type yes to send your request. To change something, type change and what "
     "it is, for example change phone or change incident 1 date.",
 }

@@ -54,6 +54,9 @@ class Said(StrEnum):
     FIRST_QUESTION = "first_question"
     CHANGE_LATER = "change_later"
     CONFIRM_RESTART = "confirm_restart"
+    CHECK_EMAIL = "check_email"
+    CONFIRM_REMOVE = "confirm_remove"
+    INCIDENT_KEPT = "incident_kept"
     KEPT = "kept"
     RESTARTED = "restarted"
     OFFER_RESUME = "offer_resume"
@@ -91,6 +94,8 @@ class Ask:
     """None for check your answers and for a yes/no asked in passing."""
     victim: str = "the person"
     pending: Pending | None = None
+    about: str = ""
+    """For a pending yes or no: the address suggested, or the incident's number."""
     representative: bool = False
     """Someone asking for the victim: questions about the victim say "they", not "you"."""
 

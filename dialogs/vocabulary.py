@@ -89,3 +89,7 @@ class Pending(StrEnum):
 
     RESTART = "restart"
     RESUME = "resume"
+    EMAIL = "email"
+    """Did you mean (a likely typo in the email address's domain)?"""
+    REMOVE = "remove"
+    """Remove incident n: are you sure?"""

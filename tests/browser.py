@@ -78,6 +78,9 @@ def chromium(javascript: bool = True, width: int = 1280, height: int = 900) -> W
         )
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
+    # Headless Chromium starts no narrower than 500px whatever --window-size says: a phone's
+    # 390px needs setting once it runs.
+    driver.set_window_size(width, height)
     if DOCS:  # the page's clock agrees with the server's fixed one, or the chat would time out
         epoch_ms = int(DOCS_NOW.replace(tzinfo=dt.UTC).timestamp() * 1000)
         source = SHIFT_CLOCK.replace("EPOCH_MS", str(epoch_ms))
@@ -204,3 +207,46 @@ def active(driver: WebDriver) -> WebElement:
 
 def text_of(driver: WebDriver, css: str) -> str:
     return "\n".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, css))
+
+
+def accessibility_of_focus(driver: WebDriver) -> dict[str, Any]:
+    """What Chromium's accessibility tree says of the focused element: its name, description,
+    and the names of the groups (fieldsets) around it, which screen readers read on entry."""
+    driver.execute_script(
+        "document.querySelectorAll('[data-probe]').forEach(e => e.removeAttribute('data-probe'));"
+        "document.activeElement.setAttribute('data-probe', '1');"
+    )
+    document = driver.execute_cdp_cmd("DOM.getDocument", {"depth": 0})
+    node = driver.execute_cdp_cmd(
+        "DOM.querySelector", {"nodeId": document["root"]["nodeId"], "selector": "[data-probe]"}
+    )
+    tree = driver.execute_cdp_cmd(
+        "Accessibility.getPartialAXTree", {"nodeId": node["nodeId"], "fetchRelatives": True}
+    )["nodes"]
+
+    def value(ax: dict[str, Any], key: str) -> str:
+        return str((ax.get(key) or {}).get("value") or "")
+
+    focused = next(n for n in tree if n.get("backendDOMNodeId") and not n.get("ignored") and
+                   any(p.get("name") == "focused" for p in n.get("properties", [])))  # fmt: skip
+    groups = [value(n, "name") for n in tree if value(n, "role") in {"group", "radiogroup"}]
+    return {
+        "role": value(focused, "role"),
+        "name": value(focused, "name"),
+        "description": value(focused, "description"),
+        "groups": groups,
+    }
+
+
+def watch_busy(driver: WebDriver) -> None:
+    """From the next page load on, record every element that is ever set aria-busy."""
+    driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument",
+        {
+            "source": "window.__busy = [];"
+            "new MutationObserver(records => records.forEach(r => {"
+            " if (r.target.getAttribute && r.target.getAttribute('aria-busy') === 'true')"
+            "  window.__busy.push(r.target.id || r.target.tagName); }))"
+            ".observe(document, {attributes: true, subtree: true, attributeFilter: ['aria-busy']});"
+        },
+    )

@@ -228,7 +228,7 @@ def test_the_form_version_has_the_same_front_door(smtp_app: Flask) -> None:
     response = client.post("/apply/start", data={"csrf_token": found.group(1),
                                                   "after_review": "appeal"})  # fmt: skip
     assert response.status_code == 303
-    page = client.get("/apply/question").get_data(as_text=True)
+    page = client.get("/apply/question", follow_redirects=True).get_data(as_text=True)
     assert "What is the reference of your case review request?" in page
 
 

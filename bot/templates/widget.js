@@ -64,16 +64,36 @@
   panel.appendChild(frame);
 
   function narrow() { return window.innerWidth < 480; }
+  // On a phone the panel fills the screen, so it is modal: the council page behind it is
+  // inert (Tab cannot reach what is hidden, WCAG 2.4.11), and Tab goes round from Close
+  // through the chat and back to Close.
+  function modal(on) {
+    Array.prototype.forEach.call(document.body.children, function (child) {
+      if (child === panel) { return; }
+      if (on && !child.inert) {
+        child.inert = true;
+        child.setAttribute("data-casereview-inert", "");
+      } else if (!on && child.hasAttribute("data-casereview-inert")) {
+        child.inert = false;
+        child.removeAttribute("data-casereview-inert");
+      }
+    });
+    if (on) { panel.setAttribute("aria-modal", "true"); } else { panel.removeAttribute("aria-modal"); }
+  }
   function open() {
     if (!frame.src) { frame.src = settings.chatUrl; }
     if (narrow()) {
+      // 100dvh where it is known: 100vh puts Send under a phone browser's bar.
       style(panel, { right: "0", bottom: "0", width: "100vw", height: "100vh", border: "0" });
+      panel.style.height = "100dvh";
+      modal(true);
     }
     panel.style.display = "flex";
     launcher.setAttribute("aria-expanded", "true");
     frame.focus();
   }
   function shut() {
+    modal(false);
     panel.style.display = "none";
     launcher.setAttribute("aria-expanded", "false");
     launcher.focus();

@@ -1,0 +1,197 @@
+"""Replies as stressed residents type them: each gets through, or gets a re-prompt that shows
+the way (issue: a chat every resident can finish)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dialogs.parsing import Approximate
+from dialogs.parsing import Invalid
+from dialogs.parsing import parse_date
+from dialogs.parsing import suggest_email
+from dialogs.policy import Policy
+from dialogs.record import answers_to_record
+from dialogs.screening import screen
+from dialogs.turn import Inbound
+from tests.factories import TODAY
+from tests.factories import Resident
+from tests.factories import model_at_review
+from tests.helpers import VICTIM_DETAILS
+
+AT_INCIDENT = [*VICTIM_DETAILS, "no"]  # not hate: the next question is the first incident date
+
+
+@pytest.fixture
+def resident(default_policy: Policy) -> Resident:
+    return Resident(default_policy)
+
+
+@pytest.mark.parametrize("reply", ["yes please send it", "send it", "Yes send it please"])
+def test_check_your_answers_sends_on_a_yes_in_the_residents_words(
+    default_policy: Policy, reply: str
+) -> None:
+    resident = Resident(default_policy, model=model_at_review())
+    assert resident.say(reply).submitted
+
+
+def test_back_at_check_your_answers_goes_to_the_last_question(default_policy: Policy) -> None:
+    resident = Resident(default_policy, model=model_at_review())
+    resident.say("back")
+    assert resident.field == "desired_outcome"
+    resident.say("I want it to stop")
+    assert resident.field == "confirm"
+
+
+@pytest.mark.parametrize("reply", ["not sure tbh", "maybe", "Not sure"])
+def test_not_sure_on_the_hate_question_shows_the_way(resident: Resident, reply: str) -> None:
+    resident.say(*VICTIM_DETAILS, reply)
+    assert resident.field == "hate_motivated"
+    assert "If you think it might be, answer yes" in resident.text
+    resident.say("yes")
+    assert resident.field == "hate_categories"
+
+
+@pytest.mark.parametrize(
+    ("reply", "understood"),
+    [
+        ("since 2024", "ongoing since 2024"),
+        ("every day since March", "ongoing since March 2026"),
+        ("a few months ago", "about "),
+        ("ages ago", "not known"),
+        ("in the summer", "summer 2026"),
+        ("march", "March 2026"),
+    ],
+)
+def test_a_date_that_is_not_one_day_is_kept_as_said(
+    resident: Resident, reply: str, understood: str
+) -> None:
+    resident.say(*AT_INCIDENT, reply)
+    assert resident.field == "incident_description", resident.text
+    stored = resident.model.incidents[0]["incident_date"]
+    assert isinstance(stored, dict) and stored["said"] == reply.lower()
+    assert understood in Approximate.from_json(stored).describe()
+
+
+def test_every_day_asks_when_it_started_and_a_start_gets_through(resident: Resident) -> None:
+    resident.say(*AT_INCIDENT, "every day")
+    assert resident.field == "incident_date"
+    assert "when it started" in resident.text
+    resident.say("since last summer")
+    assert resident.field == "incident_description"
+
+
+def test_march_then_not_sure_keeps_the_month(resident: Resident) -> None:
+    """Once, "march" asked for the day, and "not sure" then lost the month."""
+    resident.say(*AT_INCIDENT, "march")
+    assert "March 2026" in resident.text
+    assert resident.model.incidents[0]["incident_date"]["precision"] == "month"
+
+
+def test_same_day_for_the_report_date_is_the_incidents_date(resident: Resident) -> None:
+    resident.say(*AT_INCIDENT, "10/10/2026", "Shouting", "police", "same day")
+    assert resident.field == "report_reference"
+    assert resident.model.incidents[0]["report_date"] == "2026-10-10"
+
+
+def test_an_approximate_date_reaches_the_record_and_screening_treats_it_as_unknown(
+    default_policy: Policy,
+) -> None:
+    march = Approximate("march", "month", dt.date(2026, 3, 1), dt.date(2026, 3, 31)).to_json()
+    model = model_at_review(incidents=1)
+    model.incidents[0]["incident_date"] = march
+    record = answers_to_record(model, channel="web", policy=default_policy)
+    incident = record["incidents"][0]
+    assert incident["occurred_on"] is None and incident["occurred_approximately"] == march
+    result = screen(record, default_policy, as_of=TODAY)
+    assert result["outcome"] != "meets_threshold"
+
+
+@pytest.mark.parametrize(
+    ("before", "reply", "field", "value"),
+    [
+        ([], "its me, im the victim", "applicant_role", "victim"),
+        ([], "my mum", "applicant_role", "representative"),
+        (VICTIM_DETAILS[:7], "txt me pls", "contact_preference", "sms"),
+    ],
+)
+def test_choices_in_the_residents_own_words(
+    resident: Resident, before: list[str], reply: str, field: str, value: str
+) -> None:
+    resident.say("yes", *before)
+    assert resident.field == field
+    resident.say(reply)
+    assert resident.model.answers[field] == value
+
+
+def test_yes_def_teenagers_and_police_council_n_housing(default_policy: Policy) -> None:
+    resident = Resident(default_policy, model=model_at_review())
+    resident.say("change under 18")
+    resident.say("yes def teenagers")
+    assert resident.model.answers["perpetrator_under_18"] == "yes"
+    resident.say("change incident 1 reported to")
+    resident.say("police, council n housing")
+    assert resident.model.incidents[0]["reported_to"] == ["council", "police", "housing_provider"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("jane@gmial.com", "jane@gmail.com"), ("jane@gmail.con", "jane@gmail.com")],
+)
+def test_an_email_typo_is_suggested_and_confirmed(
+    resident: Resident, typed: str, meant: str
+) -> None:
+    resident.say(*VICTIM_DETAILS[:6], typed)
+    assert resident.field == "email"
+    expects = resident.last.expects if resident.last else None
+    assert expects is not None and f"Did you mean {meant}?" in expects["question"]
+    assert [c["value"] for c in expects["choices"]] == ["suggested", "typed"]
+    resident.say(Inbound("Yes", values=("suggested",)))
+    assert resident.model.answers["email"] == meant
+    assert resident.field == "contact_preference"
+
+
+def test_an_email_the_resident_says_is_right_is_kept_as_typed(resident: Resident) -> None:
+    resident.say(*VICTIM_DETAILS[:6], "jane@gmial.com", "no")
+    assert resident.model.answers["email"] == "jane@gmial.com"
+    assert resident.field == "contact_preference"
+
+
+def test_a_new_address_after_did_you_mean_is_read_as_the_answer(resident: Resident) -> None:
+    resident.say(*VICTIM_DETAILS[:6], "jane@gmial.com", "jane@example.org")
+    assert resident.model.answers["email"] == "jane@example.org"
+
+
+def test_remove_incident_asks_first_as_start_again_does(default_policy: Policy) -> None:
+    resident = Resident(default_policy, model=model_at_review(incidents=2))
+    resident.say("remove incident 2")
+    assert len(resident.model.incidents) == 2  # not yet
+    expects = resident.last.expects if resident.last else None
+    assert expects is not None
+    assert expects["question"] == "Are you sure you want to remove incident 2?"
+    assert [c["label"] for c in expects["choices"]] == ["Yes, remove incident 2", "No, keep it"]
+    resident.say("no")
+    assert len(resident.model.incidents) == 2 and "incident 2 is kept" in resident.text
+    resident.say("remove incident 2", "yes")
+    assert len(resident.model.incidents) == 1 and resident.field == "confirm"
+
+
+def test_remove_incident_by_text_message_asks_with_typed_words(default_policy: Policy) -> None:
+    resident = Resident(default_policy, channel="sms", model=model_at_review(incidents=2))
+    resident.say("remove incident 1")
+    assert "Are you sure you want to remove incident 1? Type yes or no." in resident.text
+
+
+@pytest.mark.parametrize(
+    ("address", "suggested"),
+    [("a@hotmial.co.uk", "a@hotmail.co.uk"), ("a@gmail.com", None), ("a@example.com", None),
+     ("a@yahooo.co.uk", "a@yahoo.co.uk")],
+)  # fmt: skip
+def test_email_suggestions_only_for_near_misses(address: str, suggested: str | None) -> None:
+    assert suggest_email(address) == suggested
+
+
+def test_dates_in_the_future_are_still_refused() -> None:
+    with pytest.raises(Invalid, match="past"):
+        parse_date("march 2027", TODAY)
