@@ -1,4 +1,4 @@
-"""The baseline: a bare Flask app that only echoes JSON, served with the same gunicorn settings."""
+"""The baseline: a bare Flask app that only echoes JSON (served by bench/echo_serve.py)."""
 
 from __future__ import annotations
 
