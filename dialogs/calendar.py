@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import holidays
 from dateutil.relativedelta import relativedelta
 
 _PERIOD = re.compile(r"^\s*(\d{1,4})\s+(working\s+days?|days?|weeks?|months?)\s*$", re.IGNORECASE)
@@ -65,7 +64,10 @@ class Period:
 
 @lru_cache(maxsize=8)
 def _bank_holidays(year: int) -> frozenset[dt.date]:
-    # England and Wales share one list of bank holidays; Scotland and NI differ.
+    # England and Wales share one list of bank holidays; Scotland and NI differ. The tables load
+    # on first use (about 6 MB), so a process whose policy never counts working days skips them.
+    import holidays
+
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
 
 
