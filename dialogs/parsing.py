@@ -185,7 +185,7 @@ def parse_phone(text: str, region: str = "GB") -> str:
     """Read a phone number (UK by default) and return it in E.164 form."""
     raw = clean_text(text)
     if not re.search(r"\d", raw):
-        raise Invalid("Please enter a phone number using digits, for example 07700 900123.")
+        raise Invalid("Please enter a phone number using digits, for example 07123 456789.")
     if len(re.sub(r"\D", "", raw)) < 7:
         raise Invalid("That phone number is too short. Check it and try again.")
     try:

@@ -239,6 +239,8 @@ _MIGHT_BE_HATE = (
 _SKIP = ("skip", "none", "no", "n/a", "na", "nothing", "not applicable", "no thanks", "nope")
 _NO_IDEA = ("not sure", "don't know", "dont know")
 YOUR_DETAILS, ABOUT_PROBLEM = "Your details", "About the problem"
+AFTER_INCIDENTS = "What has been done, and the impact"
+"""Check-your-answers sections: before the incidents, then after them (each heading once)."""
 
 
 def _representative(facts: Facts) -> bool:
@@ -544,7 +546,7 @@ QUESTIONS: tuple[Question, ...] = (
         "looked at.",
         unsure=_MIGHT_BE_HATE,
         choices=YES_NO_CHOICES,
-        section=YOUR_DETAILS,
+        section=ABOUT_PROBLEM,
         change_words=("hate", "hate crime", "hate incident", "because of who i am"),
     ),
     Question(
@@ -556,7 +558,7 @@ QUESTIONS: tuple[Question, ...] = (
         typed="For example, type 1, 3.",
         choices=HATE_CHOICES,
         ask_if=_hate,
-        section=YOUR_DETAILS,
+        section=ABOUT_PROBLEM,
         change_words=("type of hate", "hate type", "hate categories", "what it is about"),
     ),
     Question(
@@ -679,7 +681,7 @@ QUESTIONS: tuple[Question, ...] = (
         optional=True,
         skip_words=(*_SKIP, *_NO_IDEA),
         ask_if=lambda f: f.reported_to_housing,
-        section=ABOUT_PROBLEM,
+        section=AFTER_INCIDENTS,
         change_words=("housing provider", "landlord", "housing association"),
     ),
     Question(
@@ -692,7 +694,7 @@ QUESTIONS: tuple[Question, ...] = (
         typed="Type a number, or skip.",
         optional=True,
         ask_if=lambda f: f.community_route,
-        section=ABOUT_PROBLEM,
+        section=AFTER_INCIDENTS,
         skip_words=("skip", "not sure", "don't know", "dont know", "no idea", "unsure"),
         change_words=(
             "other people",
@@ -712,7 +714,7 @@ QUESTIONS: tuple[Question, ...] = (
         optional=True,
         skip_words=_SKIP,
         narrative=True,
-        section=ABOUT_PROBLEM,
+        section=AFTER_INCIDENTS,
         change_words=(
             "agency response",
             "what the agencies did",
@@ -731,7 +733,7 @@ QUESTIONS: tuple[Question, ...] = (
         optional=True,
         skip_words=_SKIP,
         narrative=True,
-        section=ABOUT_PROBLEM,
+        section=AFTER_INCIDENTS,
         change_words=("impact", "effect", "how it affects me", "vulnerability", "health"),
     ),
     Question(
@@ -742,7 +744,7 @@ QUESTIONS: tuple[Question, ...] = (
         optional=True,
         choices=UNDER_18_CHOICES,
         skip_words=("skip",),
-        section=ABOUT_PROBLEM,
+        section=AFTER_INCIDENTS,
         change_words=(
             "under 18",
             "age",
@@ -761,7 +763,7 @@ QUESTIONS: tuple[Question, ...] = (
         optional=True,
         skip_words=(*_SKIP, *_NO_IDEA),
         narrative=True,
-        section=ABOUT_PROBLEM,
+        section=AFTER_INCIDENTS,
         change_words=(
             "outcome",
             "what i want",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from dialogs import journey
@@ -371,10 +373,12 @@ def test_every_answer_row_changes_its_own_answer(resident: Resident) -> None:
     resident.say(*conversation([incident("2 weeks ago", "1 week ago")] * 2, hate=True))
     assert resident.field == "confirm"
     rows = journey.rows(resident.dialog.model.given)
-    assert {r.section for r in rows} == {"Your details", "Incident 1", "Incident 2",
-                                         "About the problem"}  # fmt: skip
+    after = "What has been done, and the impact"
+    assert {r.section for r in rows} == {"Your details", "About the problem", "Incident 1",
+                                         "Incident 2", after}  # fmt: skip
     labels = {(r.section, r.label) for r in rows}
-    assert ("Your details", "Type of hate") in labels and ("Incident 2", "Reported to") in labels
+    assert ("About the problem", "Type of hate") in labels
+    assert ("Incident 2", "Reported to") in labels
     for row in rows:
         target = journey.change_target(row.change.removeprefix("change "), resident.model.given)
         assert isinstance(target, tuple), (row, target)
@@ -473,3 +477,16 @@ def test_a_conversation_saved_by_the_old_state_chart_carries_on(default_policy: 
     resident.say("2/11/2026")
     assert resident.model.incidents[0]["report_date"] == "2026-11-02"
     assert resident.field == "report_reference"
+
+
+@pytest.mark.parametrize("hate", [False, True])
+def test_check_your_answers_shows_each_section_heading_once(
+    default_policy: Policy, hate: bool
+) -> None:
+    resident = Resident(default_policy)
+    resident.say(*conversation([incident("2 weeks ago", "12 days ago", "housing")], hate=hate))
+    assert resident.field == "confirm"
+    sections = [
+        name for name, _ in itertools.groupby(r.section for r in journey.rows(resident.model.given))
+    ]
+    assert len(sections) == len(set(sections)), sections

@@ -4,12 +4,14 @@ the way (issue: a chat every resident can finish)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
 from dialogs.parsing import Approximate
 from dialogs.parsing import Invalid
 from dialogs.parsing import parse_date
+from dialogs.parsing import parse_phone
 from dialogs.parsing import suggest_email
 from dialogs.policy import Policy
 from dialogs.record import answers_to_record
@@ -195,3 +197,12 @@ def test_email_suggestions_only_for_near_misses(address: str, suggested: str | N
 def test_dates_in_the_future_are_still_refused() -> None:
     with pytest.raises(Invalid, match="past"):
         parse_date("march 2027", TODAY)
+
+
+def test_the_phone_re_prompt_gives_an_example_that_is_accepted() -> None:
+    """A resident who copies the example must not be told it is not valid."""
+    with pytest.raises(Invalid) as refused:
+        parse_phone("no idea")
+    example = re.search(r"for example ([\d ]+\d)", str(refused.value))
+    assert example is not None
+    assert parse_phone(example.group(1)).startswith("+44")
