@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import logging
 import re
-from email.utils import make_msgid
 from typing import Any
 
 from sqlalchemy import Connection
@@ -15,6 +14,7 @@ from sqlalchemy import Connection
 from bot import store
 from bot.submission import LONDON
 from bot.submission import Recipients
+from bot.submission import enqueue
 from dialogs import appeal
 from dialogs.model import DialogModel
 from dialogs.partnership import Partnership
@@ -83,9 +83,7 @@ def submit_appeal(
     if recipients.team_sms:
         purposes.append(("team_sms", "sms", recipients.team_sms))
     for purpose, via, recipient in purposes:
-        message_id = make_msgid(idstring=purpose, domain=recipients.mail_domain)
-        store.enqueue(conn, request_id=request_id, purpose=purpose, channel=via,
-                      recipient=recipient, message_id=message_id, now=now)  # fmt: skip
+        enqueue(conn, request_id, purpose, via, recipient, recipients, now)
     logger.info("%s submitted id=%s request=%s late=%s", record["record_type"],
                 conversation_id[:8], request_id, record["late"])  # fmt: skip
     return record, Submission(

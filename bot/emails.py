@@ -43,6 +43,16 @@ def _base(sender: str, recipient: str, subject: str, message_id: str) -> EmailMe
     return message
 
 
+def _attach_record(message: EmailMessage, record: dict[str, Any]) -> None:
+    """The machine-readable record as `<reference>.json`, for the team's case system."""
+    message.add_attachment(
+        json.dumps(record, indent=2, ensure_ascii=False).encode("utf-8"),
+        maintype="application",
+        subtype="json",
+        filename=f"{record['reference']}.json",
+    )
+
+
 def team_email(
     record: dict[str, Any], *, sender: str, recipient: str, message_id: str, policy: Policy
 ) -> EmailMessage:
@@ -57,12 +67,7 @@ def team_email(
         reference=record["reference"],
     )
     message.add_alternative(html, subtype="html")
-    message.add_attachment(
-        json.dumps(record, indent=2, ensure_ascii=False).encode("utf-8"),
-        maintype="application",
-        subtype="json",
-        filename=f"{record['reference']}.json",
-    )
+    _attach_record(message, record)
     return message
 
 
@@ -102,10 +107,5 @@ def appeal_team_email(
         subject=subject, sections=appeal.sections(record), reference=record["reference"]
     )
     message.add_alternative(html, subtype="html")
-    message.add_attachment(
-        json.dumps(record, indent=2, ensure_ascii=False).encode("utf-8"),
-        maintype="application",
-        subtype="json",
-        filename=f"{record['reference']}.json",
-    )
+    _attach_record(message, record)
     return message

@@ -51,6 +51,9 @@ from integrations.base import TemporaryDeliveryError
 logger = logging.getLogger(__name__)
 MAX_BACKOFF = dt.timedelta(hours=1)
 ALERT = "delivery_alert"
+_CLAIMED = (outbox.c.id, outbox.c.attempts, outbox.c.purpose, outbox.c.channel,
+            outbox.c.request_id)  # fmt: skip
+"""The columns a claimed message is handled by (its text is read only when it is sent)."""
 """The purpose of a message telling the team that another message could not be delivered."""
 _WHAT = {
     "team_email": "the email to the team",
@@ -143,18 +146,7 @@ class Deliverer:
         )
         claimed = []
         with db.write(self.engine) as conn:
-            query = (
-                select(
-                    outbox.c.id,
-                    outbox.c.attempts,
-                    outbox.c.purpose,
-                    outbox.c.channel,
-                    outbox.c.request_id,
-                )
-                .where(due)
-                .order_by(outbox.c.id)
-                .limit(limit)
-            )
+            query = select(*_CLAIMED).where(due).order_by(outbox.c.id).limit(limit)
             if conn.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             for row in conn.execute(query).mappings().all():
@@ -280,17 +272,7 @@ class Deliverer:
     def _failed(self, row: dict[str, Any], reason: str, *, alert: bool = True) -> str:
         with db.write(self.engine) as conn:
             stored = (
-                conn.execute(
-                    select(
-                        outbox.c.id,
-                        outbox.c.attempts,
-                        outbox.c.purpose,
-                        outbox.c.channel,
-                        outbox.c.request_id,
-                    ).where(outbox.c.id == row["id"])
-                )
-                .mappings()
-                .one()
+                conn.execute(select(*_CLAIMED).where(outbox.c.id == row["id"])).mappings().one()
             )
             current = {**stored, "attempts": row["attempts"], "recipient": row.get("recipient")}
             self._fail_in(conn, current, reason, alert=alert)

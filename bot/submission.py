@@ -36,6 +36,20 @@ class Recipients:
     team_sms: str | None = None
 
 
+def enqueue(conn: Connection, request_id: int, purpose: str, via: str, recipient: str,
+            recipients: Recipients, now: dt.datetime) -> None:  # fmt: skip
+    """Queue one message about a stored request, with a Message-ID in the service's domain."""
+    store.enqueue(
+        conn,
+        request_id=request_id,
+        purpose=purpose,
+        channel=via,
+        recipient=recipient,
+        message_id=make_msgid(idstring=purpose, domain=recipients.mail_domain),
+        now=now,
+    )
+
+
 def submit(
     conn: Connection,
     *,
@@ -63,15 +77,7 @@ def submit(
     )
 
     def queue(purpose: str, via: str, recipient: str) -> None:
-        store.enqueue(
-            conn,
-            request_id=request_id,
-            purpose=purpose,
-            channel=via,
-            recipient=recipient,
-            message_id=make_msgid(idstring=purpose, domain=recipients.mail_domain),
-            now=now,
-        )
+        enqueue(conn, request_id, purpose, via, recipient, recipients, now)
 
     queue("team_email", "email", recipients.team_email)
     applicant = record["applicant"]

@@ -24,6 +24,15 @@ from tests.helpers import conversation
 from tests.helpers import incident
 
 
+def _confirmation(
+    policy: Policy, outcome: Outcome, routes: tuple[str, ...] = (), sms: bool = False
+) -> str:
+    """Everything the resident is told once a request is sent, as one string."""
+    sent = texts.confirmation("CR-ACDE-FGHJ", outcome, routes, dt.date(2026, 12, 1), policy,
+                              "email", sms=sms)  # fmt: skip
+    return " ".join(sent)
+
+
 @pytest.mark.parametrize("channel", ["web", "sms", "terminal"])
 @pytest.mark.parametrize(
     "words", ["I feel suicidal", "i want to kill myself", "I have been self-harming"]
@@ -62,17 +71,7 @@ def test_danger_alone_gets_999_not_samaritans(default_policy: Policy) -> None:
 def test_meeting_the_threshold_is_a_may_and_the_team_decides(
     default_policy: Policy, sms: bool
 ) -> None:
-    said = " ".join(
-        texts.confirmation(
-            "CR-ACDE-FGHJ",
-            Outcome.MEETS_THRESHOLD,
-            ("hate",),
-            dt.date(2026, 12, 1),
-            default_policy,
-            "email",
-            sms=sms,
-        )
-    )
+    said = _confirmation(default_policy, Outcome.MEETS_THRESHOLD, ("hate",), sms=sms)
     assert "may meet the threshold" in said
     assert "decide" in said
     assert "meets the threshold" not in said
@@ -103,16 +102,7 @@ def test_a_window_in_the_policy_changes_the_question(merseyside_policy: Policy) 
 def test_the_default_policy_explains_the_appeal_in_the_confirmation_help_and_email(
     default_policy: Policy,
 ) -> None:
-    said = " ".join(
-        texts.confirmation(
-            "CR-ACDE-FGHJ",
-            Outcome.BELOW_THRESHOLD,
-            (),
-            dt.date(2026, 12, 1),
-            default_policy,
-            "email",
-        )
-    )
+    said = _confirmation(default_policy, Outcome.BELOW_THRESHOLD)
     assert "appeal in writing within 21 days" in said
     assert "within 10 working days of the meeting" in said
     assert "not a complaints procedure" in said
@@ -127,16 +117,7 @@ def test_the_default_policy_explains_the_appeal_in_the_confirmation_help_and_ema
 def test_the_merseyside_policy_explains_escalation_to_the_commissioner(
     merseyside_policy: Policy,
 ) -> None:
-    said = " ".join(
-        texts.confirmation(
-            "CR-ACDE-FGHJ",
-            Outcome.BELOW_THRESHOLD,
-            (),
-            dt.date(2026, 12, 1),
-            merseyside_policy,
-            "email",
-        )
-    )
+    said = _confirmation(merseyside_policy, Outcome.BELOW_THRESHOLD)
     assert "Police and Crime Commissioner" in said
     assert "21 working days" in said
     assert "appeal in writing" not in said, "Merseyside's policy sets no appeal"
