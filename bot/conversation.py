@@ -12,13 +12,13 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy import Engine
-from sqlalchemy.engine import RowMapping
 
 from bot import db
 from bot import store
@@ -173,7 +173,7 @@ class Conversations:
     def take(
         self,
         conn: Connection,
-        row: RowMapping,
+        row: Mapping[str, Any],
         dialog: Dialog,
         inbound: Inbound | str,
         now: dt.datetime,
@@ -214,23 +214,25 @@ class Conversations:
         renderer = renderer_for(channel, self.policy_for(dialog.model))
         outcome.reference = reference
         rendered = renderer.render(outcome, dialog.model)
-        transcript = json.loads(row["transcript"])
         said = _said_by_resident(inbound)
         if rendered.problem:  # an answer sent back is kept only as far as needed to recognise it
             said = said[:MAX_REFUSED_CHARS]
-        transcript.append({"from": "resident", "text": said})
-        transcript += [{"from": "bot", "text": m} for m in rendered.messages]
-        transcript = bounded(transcript)
+        lines = [{"from": "resident", "text": said}]
+        lines += [{"from": "bot", "text": m} for m in rendered.messages]
         store.save_conversation(
             conn,
             conversation_id,
             state=_state_of(dialog.model),
             status=_STATUS.get(Stage(dialog.model.stage), ConversationStatus.ACTIVE),
             data=dialog.model.to_json(),
-            transcript=transcript,
             now=now,
             reference=reference,
+            said=lines,
         )
+        if row["transcript_size"] > MAX_TRANSCRIPT_CHARS:
+            # Rare (hundreds of refused answers): keep the newest lines, sealed as one.
+            kept = bounded(store.read_transcript(conn, conversation_id), MAX_TRANSCRIPT_CHARS // 2)
+            store.rewrite_transcript(conn, conversation_id, kept)
         logger.info(
             "turn id=%s from=%s to=%s", conversation_id[:8], before, _state_of(dialog.model)
         )
@@ -243,19 +245,19 @@ class Conversations:
         now = self.clock()
         with db.read(self.engine) as conn:
             row = store.read_conversation(conn, conversation_id)
-        dialog = self.restore(row, now)
-        assert row is not None
+            dialog = self.restore(row, now)
+            assert row is not None
+            sent = row["status"] == ConversationStatus.SUBMITTED
+            transcript = [] if sent else store.read_transcript(conn, conversation_id)
         active = row["status"] == ConversationStatus.ACTIVE
         expires = row["updated_at"] + self.ttl_for(row["channel"]) if active else None
         ask = dialog.asking()
-        if row["status"] == ConversationStatus.SUBMITTED:
+        if sent:
             # Sent: whoever holds the id sees the reference and what happens next, not answers.
             outcome = dialog.handle(Inbound(""), self.today(now))
             outcome.reference = row["reference"]
             closing = renderer_for(row["channel"], self.policy).render(outcome, dialog.model)
             transcript = [{"from": "bot", "text": m} for m in closing.messages]
-        else:
-            transcript = json.loads(row["transcript"])
         return {
             "session_id": conversation_id,
             "transcript": transcript,
@@ -293,7 +295,6 @@ class Conversations:
                 state=_state_of(dialog.model),
                 status=row["status"],
                 data=dialog.model.to_json(),
-                transcript=json.loads(row["transcript"]),
                 now=now,
                 reference=row["reference"],
             )
@@ -309,7 +310,9 @@ class Conversations:
         logger.info("conversation extended id=%s", conversation_id[:8])
         return now + self.ttl_for(row["channel"])
 
-    def end(self, conn: Connection, row: RowMapping, reason: EndReason, now: dt.datetime) -> None:
+    def end(
+        self, conn: Connection, row: Mapping[str, Any], reason: EndReason, now: dt.datetime
+    ) -> None:
         """End an open conversation without a turn (STOP by text, or expiry), keeping answers."""
         dialog = self.restore(row, now, check_expiry=False)
         dialog.end(reason)
@@ -319,7 +322,6 @@ class Conversations:
             state=_state_of(dialog.model),
             status=_STATUS.get(Stage(dialog.model.stage), ConversationStatus.ENDED),
             data=dialog.model.to_json(),
-            transcript=json.loads(row["transcript"]),
             now=now,
             reference=row["reference"],
         )
@@ -328,7 +330,7 @@ class Conversations:
         """The resident's date: today in England and Wales."""
         return now.replace(tzinfo=dt.UTC).astimezone(LONDON).date()
 
-    def is_expired(self, row: RowMapping, now: dt.datetime) -> bool:
+    def is_expired(self, row: Mapping[str, Any], now: dt.datetime) -> bool:
         """True when an open conversation has been idle for longer than its channel allows."""
         idle = now - row["updated_at"]
         return bool(
@@ -336,7 +338,7 @@ class Conversations:
         )
 
     def restore(
-        self, row: RowMapping | None, now: dt.datetime, *, check_expiry: bool = True
+        self, row: Mapping[str, Any] | None, now: dt.datetime, *, check_expiry: bool = True
     ) -> Dialog:
         """The stored dialog, or NotFound / Expired for a missing or idle conversation."""
         if row is None:
@@ -352,15 +354,16 @@ class Conversations:
 
 MAX_REFUSED_CHARS = 200
 MAX_TRANSCRIPT_CHARS = 100_000
-"""A transcript longer than this loses its oldest lines, so no turn costs more than this to
-read, decrypt and write back while it holds the conversation's lock."""
+"""A transcript stored longer than this (sealed, so longer than what was said) loses its
+oldest lines, down to half as many characters of text, so a conversation cannot fill the disk
+with refused answers, and a rewrite happens once in many turns, not on every one."""
 
 
-def bounded(transcript: list[dict[str, str]]) -> list[dict[str, str]]:
-    """The transcript, without its oldest lines if it has grown past MAX_TRANSCRIPT_CHARS."""
+def bounded(transcript: list[dict[str, str]], limit: int) -> list[dict[str, str]]:
+    """The transcript, without its oldest lines if its text has grown past `limit`."""
     total = sum(len(line["text"]) for line in transcript)
     start = 0
-    while total > MAX_TRANSCRIPT_CHARS and start < len(transcript) - 1:
+    while total > limit and start < len(transcript) - 1:
         total -= len(transcript[start]["text"])
         start += 1
     return transcript[start:]

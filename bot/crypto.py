@@ -5,6 +5,9 @@ Columns typed `Sealed` are encrypted with Fernet (AES-128-CBC with HMAC-SHA256, 
 come from DATA_KEYS (comma-separated Fernet keys): the first encrypts, every one decrypts,
 so a new key is added in front, `casereview rekey` re-encrypts the rows, and the old key is
 then dropped. Without DATA_KEYS, one key is derived from SECRET_KEY.
+
+A sealed value may also be a log: tokens joined by newlines, each sealing one line, so a line
+can be added (the transcript, one turn at a time) without opening what is there already.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 TOKEN_PREFIX = "gAAAAA"  # every Fernet token starts so (version byte 0x80, then a timestamp)
+LOG_SEPARATOR = "\n"  # never inside a token (url-safe base64) nor in compact JSON
 
 
 class DataKeyError(ValueError):
@@ -56,7 +60,10 @@ class Vault:
         return self._fernet.encrypt(text.encode()).decode()
 
     def open(self, token: str) -> str:
-        """Decrypt a token; text stored before encryption was turned on is returned as it is."""
+        """Decrypt a token, or a log's tokens line by line; text stored before encryption was
+        turned on is returned as it is."""
+        if LOG_SEPARATOR in token:
+            return LOG_SEPARATOR.join(self.open(line) for line in token.split(LOG_SEPARATOR))
         if not token.startswith(TOKEN_PREFIX):
             return token
         try:
@@ -65,15 +72,26 @@ class Vault:
             raise InvalidToken("a stored value cannot be decrypted with DATA_KEYS") from None
 
     def rotate(self, token: str) -> str:
-        """The same value encrypted with the first (newest) key."""
+        """The same value encrypted with the first (newest) key (a log line by line)."""
+        if LOG_SEPARATOR in token:
+            return LOG_SEPARATOR.join(self.rotate(line) for line in token.split(LOG_SEPARATOR))
         if not token.startswith(TOKEN_PREFIX):
             return self.seal(token)
         return self._fernet.rotate(token.encode()).decode()
+
+    def log_line(self, text: str) -> str:
+        """What appending `text` (one line, no newline in it) adds to a sealed log."""
+        return LOG_SEPARATOR + self.seal(text)
 
 
 def attach(engine: Engine, vault: Vault) -> None:
     """Give an engine's `Sealed` columns their keys (kept on the engine's dialect)."""
     engine.dialect.casereview_vault = vault  # type: ignore[attr-defined]
+
+
+def vault_of(dialect: Dialect) -> Vault:
+    """The keys attached to an engine's dialect (`attach`)."""
+    return _vault(dialect)
 
 
 def _vault(dialect: Dialect) -> Vault:

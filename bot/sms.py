@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import RowMapping
@@ -103,7 +104,7 @@ class SmsConversations:
         turn = service.take(conn, row, dialog, body, now, paused=paused)
         return sms.render(turn.messages)
 
-    def _current(self, conn: Connection, sender: RowMapping) -> RowMapping | None:
+    def _current(self, conn: Connection, sender: RowMapping) -> dict[str, Any] | None:
         if sender["conversation_id"] is None:
             return None
         return store.lock_conversation(conn, sender["conversation_id"])

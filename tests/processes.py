@@ -13,11 +13,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from bot import crypto
+from bot import store
 from bot.db import make_engine
-from bot.tables import conversations
 
 SECRET_KEY = "servers-test"
 
@@ -90,7 +88,6 @@ def stored_transcript(database: str, session: str) -> list[str]:
     engine = make_engine(database)
     crypto.attach(engine, crypto.Vault([crypto.derived_key(SECRET_KEY)]))
     with engine.connect() as conn:
-        query = select(conversations.c.transcript).where(conversations.c.id == session)
-        transcript = json.loads(conn.execute(query).scalar_one())
+        transcript = store.read_transcript(conn, session)
     engine.dispose()
     return [line["text"] for line in transcript if line["from"] == "resident"]

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from bot.store import transcript_lines
 from bot.tables import conversations
 from bot.tables import outbox
 from bot.tables import requests
@@ -143,7 +144,7 @@ def test_two_turns_at_once_never_lose_an_answer(app: Flask) -> None:
     # Both answers are kept: one became the name, the other the address, in arrival order.
     assert {answers["name"], answers["address"]} == {"Jane Smith", "1 High Street"}
     assert row["state"] == "postcode" and row["turns"] == 4
-    said = [t["text"] for t in json.loads(row["transcript"]) if t["from"] == "resident"]
+    said = [t["text"] for t in transcript_lines(row["transcript"]) if t["from"] == "resident"]
     assert sorted(said[2:]) == ["1 High Street", "Jane Smith"]
 
 
