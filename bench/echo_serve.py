@@ -7,6 +7,7 @@ the app, not two different servers.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -22,6 +23,7 @@ def main(port: int, processes: int = 2, threads: int = 4) -> None:
     """Serve until SIGTERM, then stop the children."""
     sock = serve.listen("127.0.0.1", port)
     options = serve.waitress_options(config.load(), threads)
+    gc.freeze()  # as casereview serve does before it forks
     children = []
     for _ in range(processes):
         pid = os.fork()

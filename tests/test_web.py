@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from itsdangerous import BadSignature
 
 from bot import config
+from bot.security import CookieSessions
 from bot.web import contrast
 from bot.web import text_colour
 from tests.clients import say
@@ -79,6 +81,24 @@ def test_pages_carry_a_strict_content_security_policy(client: FlaskClient) -> No
     widget = client.get("/widget.js")
     assert widget.mimetype == "text/javascript"
     assert widget.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+
+
+def test_session_cookies_signed_under_an_old_secret_key_stop_working_when_it_changes() -> None:
+    # The signer is made once per key (it cost a turn 4%), so it must follow a key change.
+    app = Flask(__name__)
+    app.secret_key = "first key"
+    sessions = CookieSessions()
+    signer = sessions.get_signing_serializer(app)
+    assert signer is not None and sessions.get_signing_serializer(app) is signer
+    cookie = signer.dumps({"csrf": "token"})
+    app.secret_key = "second key"
+    changed = sessions.get_signing_serializer(app)
+    assert changed is not None
+    with pytest.raises(BadSignature):
+        changed.loads(cookie)
+    app.config["SECRET_KEY_FALLBACKS"] = ["first key"]  # Flask's way to rotate without logouts
+    rotating = sessions.get_signing_serializer(app)
+    assert rotating is not None and rotating.loads(cookie) == {"csrf": "token"}
 
 
 def test_the_theme_colour_gets_readable_text_whatever_the_council_picks() -> None:
