@@ -295,6 +295,7 @@ def _serve(args: argparse.Namespace) -> int:
     # process: frozen, the garbage collector never walks it again in a web process, which
     # cut a turn's CPU by about a tenth, and its pages stay shared with the other processes.
     gc.freeze()
+    serve.share_one_heap()
     sock = serve.listen(settings["HOST"], settings["PORT"])
     options = serve.waitress_options(app.config, args.threads)
     # Per process (the limit is inherited): as many connections as open files allow.

@@ -115,6 +115,9 @@ def make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # 512 KB of pages per connection, not 2 MB: a turn reads a few pages by primary key,
+        # the OS caches the file anyway, and a web process holds a connection per thread.
+        cursor.execute("PRAGMA cache_size=-512")
         cursor.close()
 
     @event.listens_for(engine, "begin")

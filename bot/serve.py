@@ -14,6 +14,7 @@ that dies, saying so in the log, with a growing pause if a child keeps dying at 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import os
 import re
@@ -81,6 +82,25 @@ def waitress_options(settings: dict[str, Any], threads: int) -> dict[str, Any]:
         # X-Forwarded-* are left for the app, which trusts TRUSTED_PROXIES hops of them.
         "clear_untrusted_proxy_headers": False,
     }
+
+
+M_ARENA_MAX = -8
+"""glibc's mallopt parameter for how many heaps threads may spread over."""
+
+
+def share_one_heap() -> bool:
+    """Let a web process's request threads share one C heap (glibc only; False elsewhere).
+
+    glibc gives threads heaps of their own, up to 8 per core, and each heap keeps the memory
+    its thread freed: a web process with 4 request threads held about 6 MB more (74 MB
+    against 69 MB after 1,000 conversations, issue 10). The threads take turns on the GIL, so
+    one heap costs no measurable speed. Called before the web processes fork.
+    """
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to set
+        return False
+    return bool(mallopt(M_ARENA_MAX, 1))
 
 
 DRAIN_SECONDS = 8.0
