@@ -1,4 +1,4 @@
-"""A real `casereview serve` process for tests: started on a free port, its log in a file."""
+"""Real `casereview serve` processes for tests: each on a free port, its log in a file."""
 
 from __future__ import annotations
 
@@ -16,10 +16,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bot import crypto
+from bot import store
+from bot.db import make_engine
 from tests.helpers import conversation
 from tests.helpers import incident
 
 ANSWERS = conversation([incident("2 weeks ago", "12 days ago")])
+SECRET_KEY = "first-secret"
 
 
 def free_port() -> int:
@@ -34,7 +38,7 @@ def serve_env(folder: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("SMTP_", "TWILIO_", "DATA_KEYS", "DATABASE_URL"))}  # fmt: skip
     env.update(
-        SECRET_KEY="first-secret",
+        SECRET_KEY=SECRET_KEY,
         CASEREVIEW_INSTANCE=str(folder),
         LOG_LEVEL="INFO",
         TEAM_EMAIL="team@council.example",
@@ -70,7 +74,7 @@ class Serve:
                 time.sleep(0.1)
         raise RuntimeError("server did not start:\n" + self.log.read_text())
 
-    def call(self, method: str, path: str, body: Any = None, timeout: float = 10) -> Any:
+    def call(self, method: str, path: str, body: Any = None, timeout: float = 20) -> Any:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.url + path, data=data, method=method)
         request.add_header("Content-Type", "application/json")
@@ -80,7 +84,7 @@ class Serve:
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
 
-    def resident(self, timeout: float = 10) -> tuple[str, str]:
+    def resident(self, timeout: float = 20) -> tuple[str, str]:
         """A whole application; returns the session id and the reference."""
         status, turn = self.call("POST", "/api/chat/sessions", {}, timeout)
         assert status == 201
@@ -120,3 +124,21 @@ def serving(folder: Path, *args: str, **env: str) -> Iterator[Serve]:
         yield server
     finally:
         server.stop()
+
+
+def on_database(database: str, folder: Path) -> Serve:
+    """A started `casereview serve --no-worker` on `database` (PostgreSQL or a SQLite file)."""
+    server = Serve(folder, "--no-worker", DATABASE_URL=database, LOG_LEVEL="WARNING",
+                   HOST="127.0.0.1")  # fmt: skip
+    server.wait_ready()
+    return server
+
+
+def stored_transcript(database: str, session: str) -> list[str]:
+    """What the resident said, as stored (a sent conversation's API shows only its reference)."""
+    engine = make_engine(database)
+    crypto.attach(engine, crypto.Vault([crypto.derived_key(SECRET_KEY)]))
+    with engine.connect() as conn:
+        transcript = store.read_transcript(conn, session)
+    engine.dispose()
+    return [line["text"] for line in transcript if line["from"] == "resident"]

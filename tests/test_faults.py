@@ -30,8 +30,8 @@ from tests.conftest import empty_postgres
 from tests.conftest import make_app
 from tests.helpers import conversation
 from tests.helpers import incident
-from tests.processes import Server
-from tests.processes import stored_transcript
+from tests.serving import on_database
+from tests.serving import stored_transcript
 
 ANSWERS = conversation([incident("2 weeks ago", "1 week ago")])
 
@@ -144,7 +144,7 @@ def test_fault_web_server_killed_mid_conversation_the_resident_carries_on(
     postgres_url: str, tmp_path: Path
 ) -> None:
     empty_postgres(postgres_url)  # rows of other tests, under other keys, would stop the start
-    server = Server(postgres_url, tmp_path / "a")
+    server = on_database(postgres_url, tmp_path / "a")
     status, turn = server.call("POST", "/api/chat/sessions", {})
     session = turn["session_id"]
     half = len(ANSWERS) // 2
@@ -154,7 +154,7 @@ def test_fault_web_server_killed_mid_conversation_the_resident_carries_on(
         )
     os.killpg(os.getpgid(server.process.pid), signal.SIGKILL)  # the fault: no clean shutdown
     server.process.wait()
-    restarted = Server(postgres_url, tmp_path / "b")
+    restarted = on_database(postgres_url, tmp_path / "b")
     try:
         for text in [*ANSWERS[half:], "yes"]:
             status, turn = restarted.call(

@@ -27,9 +27,10 @@ from tests.conftest import SmtpServer
 from tests.conftest import empty_postgres
 from tests.helpers import conversation
 from tests.helpers import incident
-from tests.processes import Server
-from tests.processes import service_env
-from tests.processes import stored_transcript
+from tests.serving import Serve
+from tests.serving import on_database
+from tests.serving import serve_env
+from tests.serving import stored_transcript
 
 ANSWERS = conversation(
     [incident("2 weeks ago", "12 days ago"), incident("1 week ago", "6 days ago")]
@@ -47,10 +48,10 @@ def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
 
 @pytest.fixture(scope="module")
-def servers(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Server]]:
+def servers(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Serve]]:
     folder = tmp_path_factory.mktemp("servers")
     # One after the other: the first one's start-up also migrates the database.
-    started = [Server(backend, folder / "a"), Server(backend, folder / "b")]
+    started = [on_database(backend, folder / "a"), on_database(backend, folder / "b")]
     try:
         yield started
     finally:
@@ -58,11 +59,11 @@ def servers(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             server.stop()
 
 
-def run_resident(servers: list[Server], answers: list[str], retry_unavailable: bool = False,
+def run_resident(servers: list[Serve], answers: list[str], retry_unavailable: bool = False,
                  failures: list[int] | None = None) -> str:  # fmt: skip
     """A whole application, each turn on the next server in turn; returns the session id."""
 
-    def call(server: Server, path: str, body: dict[str, str], ok: int) -> Any:
+    def call(server: Serve, path: str, body: dict[str, str], ok: int) -> Any:
         while True:
             try:
                 status, turn = server.call("POST", path, body)
@@ -91,7 +92,7 @@ def check_transcript(database: str, session: str, answers: list[str]) -> None:
 
 
 def test_each_turn_on_a_different_server_loses_and_reorders_nothing(
-    servers: list[Server], backend: str
+    servers: list[Serve], backend: str
 ) -> None:
     results: list[str] = []
     errors: list[BaseException] = []
@@ -115,15 +116,15 @@ def test_each_turn_on_a_different_server_loses_and_reorders_nothing(
 
 
 def test_several_workers_deliver_each_message_exactly_once(
-    servers: list[Server],
+    servers: list[Serve],
     backend: str,
     smtp_server: SmtpServer,
     tmp_path: Path,
 ) -> None:
     for _ in range(12):
         run_resident(servers, ANSWERS)
-    env = service_env(backend, tmp_path, SMTP_HOST=smtp_server.host,
-               SMTP_PORT=str(smtp_server.port))  # fmt: skip
+    env = serve_env(tmp_path, DATABASE_URL=backend, LOG_LEVEL="WARNING",
+                    SMTP_HOST=smtp_server.host, SMTP_PORT=str(smtp_server.port))  # fmt: skip
     command = [sys.executable, "-m", "bot.cli", "worker"]
     workers = [subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL) for _ in range(3)]
     engine = create_engine(backend)
@@ -151,7 +152,7 @@ def test_several_workers_deliver_each_message_exactly_once(
 @pytest.mark.skipif(shutil.which("pg_ctlcluster") is None, reason="needs pg_ctlcluster")
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # SQLite has no server
 def test_a_database_restart_costs_only_requests_in_flight(
-    servers: list[Server], backend: str
+    servers: list[Serve], backend: str
 ) -> None:
     version = sorted(os.listdir("/etc/postgresql"))[0]
     failures: list[int] = []

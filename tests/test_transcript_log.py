@@ -91,10 +91,14 @@ def test_a_driver_error_in_a_turn_is_raised_as_sqlalchemys(app: Flask) -> None:
     engine = app.extensions["casereview.engine"]
     with engine.begin() as conn:
         conn.execute(text("ALTER TABLE conversations RENAME TO gone"))
-    with pytest.raises(DBAPIError) as raised, engine.begin() as conn:
-        store.lock_conversation(conn, session)
+    try:
+        with pytest.raises(DBAPIError) as raised, engine.begin() as conn:
+            store.lock_conversation(conn, session)
+        response = client.post(f"/api/chat/sessions/{session}/messages", json={"text": "yes"})
+    finally:  # the PostgreSQL schema is shared by the whole run
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE gone RENAME TO conversations"))
     assert isinstance(raised.value.orig, engine.dialect.loaded_dbapi.Error)
-    response = client.post(f"/api/chat/sessions/{session}/messages", json={"text": "yes"})
     if engine.dialect.name == "sqlite":  # "no such table" is an OperationalError there
         assert response.status_code == 503
         assert response.get_json()["error"]["code"] == "unavailable"
