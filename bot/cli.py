@@ -282,6 +282,7 @@ def _serve(args: argparse.Namespace) -> int:
     from bot.db import migrate
     from dialogs.parsing import warm_up
 
+    serve.tune_heap()  # first, so start-up's own memory is in the one heap too
     settings = config.load()
     # Migrate in a forked child: the web processes fork from this one, and would each carry
     # Alembic (about 10 MB) they never use. A fork, not a new interpreter, keeps start-up quick.
@@ -295,7 +296,6 @@ def _serve(args: argparse.Namespace) -> int:
     # process: frozen, the garbage collector never walks it again in a web process, which
     # cut a turn's CPU by about a tenth, and its pages stay shared with the other processes.
     gc.freeze()
-    serve.share_one_heap()
     sock = serve.listen(settings["HOST"], settings["PORT"])
     options = serve.waitress_options(app.config, args.threads)
     # Per process (the limit is inherited): as many connections as open files allow.

@@ -251,8 +251,8 @@ def test_a_web_process_told_to_stop_finishes_what_it_took_on(tmp_path: Path) -> 
 THREAD_HEAPS = """
 import sys, threading
 from bot import serve
-if sys.argv[1] == "shared":
-    assert serve.share_one_heap()
+if sys.argv[1] == "tuned":
+    assert serve.tune_heap()
 together = threading.Barrier(4)
 def work():
     together.wait()
@@ -269,14 +269,40 @@ for line in open("/proc/self/maps"):
 print(heaps)
 """
 
+LARGE_BLOCKS = """
+import sys
+from bot import serve
+if sys.argv[1] == "tuned":
+    assert serve.tune_heap()
+def heap() -> int:
+    for line in open("/proc/self/maps"):
+        if line.rstrip().endswith("[heap]"):
+            start, end = (int(x, 16) for x in line.split()[0].split("-"))
+            return end - start
+    return 0
+freed = bytearray(4 << 20)
+del freed  # by default glibc now puts blocks up to 4 MB in the heap
+before = heap()
+kept = [bytearray(300 << 10) for _ in range(40)]
+print((heap() - before) >> 20)
+"""
+
+
+def _run(script: str, mode: str) -> int:
+    done = subprocess.run([sys.executable, "-c", script, mode], capture_output=True, text=True,
+                          check=True)  # fmt: skip
+    return int(done.stdout)
+
 
 def test_request_threads_share_one_heap_in_a_web_process() -> None:
     # glibc gives each thread a heap of its own (each keeping what it freed): 6 MB more in a
     # web process with 4 request threads. casereview serve sets one heap before it forks.
-    def heaps(mode: str) -> int:
-        done = subprocess.run([sys.executable, "-c", THREAD_HEAPS, mode], capture_output=True,
-                              text=True, check=True)  # fmt: skip
-        return int(done.stdout)
+    assert _run(THREAD_HEAPS, "default") >= 2  # busy threads spread over heaps of their own
+    assert _run(THREAD_HEAPS, "tuned") == 0
 
-    assert heaps("own") >= 2  # the default: busy threads spread over heaps of their own
-    assert heaps("shared") == 0
+
+def test_large_blocks_stay_out_of_the_heap_in_a_web_process() -> None:
+    # After a large block is freed, glibc would put blocks of that size in the heap, where
+    # they fragment it; with the threshold fixed at 128 KB they get mappings of their own.
+    assert _run(LARGE_BLOCKS, "default") >= 8  # 40 blocks of 300 KB: 12 MB, most in the heap
+    assert _run(LARGE_BLOCKS, "tuned") == 0
