@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from bot import keycheck
 from bot import store
 from bot import vault
+from bot.conversation import MAX_TRANSCRIPT_CHARS
 from bot.crypto import Vault
 from bot.maintenance import rekey
 from tests.clients import say
@@ -62,6 +63,22 @@ def test_a_transcript_stored_before_it_was_a_log_reads_and_grows(app: Flask) -> 
     say(client, session, "yes")
     assert said(app, session) == ["hi", "yes"]
     assert stored(app, session).startswith(old + "\n")
+
+
+def test_a_long_transcript_loses_its_oldest_turns_and_keeps_its_newest(app: Flask) -> None:
+    client = app.test_client()
+    session = start(client)["session_id"]
+    say(client, session, "yes")
+    refused = ["x" * 150 + str(n) for n in range(MAX_TRANSCRIPT_CHARS // 200)]
+    for answer in refused:  # not a choice: asked again, each time with the question
+        assert say(client, session, answer)["problem"]
+    kept = said(app, session)
+    body = client.get(f"/api/chat/sessions/{session}").get_json()
+    total = sum(len(line["text"]) for line in body["transcript"])
+    assert MAX_TRANSCRIPT_CHARS // 4 < total <= MAX_TRANSCRIPT_CHARS
+    assert kept[-1] == refused[-1] and "yes" not in kept  # the newest kept, the oldest gone
+    assert kept == refused[len(refused) - len(kept) :]  # in order, nothing missing between
+    assert len(stored(app, session)) <= MAX_TRANSCRIPT_CHARS + 2_000  # one turn past, at most
 
 
 def test_keys_check_and_rotate_a_log_line_by_line(
