@@ -40,14 +40,20 @@ class Answers:
     community_route: bool = False
     questionnaire: str = "request"
 
-    def facts(self, index: int | None = None) -> Facts:
-        """What the questions' predicates read, for the request or for one incident."""
+    def facts(self, index: int | None = None, housing: bool | None = None) -> Facts:
+        """What the questions' predicates read, for the request or for one incident
+        (`housing`: whether any incident was reported to housing, when already known)."""
         incident = (
             self.incidents[index] if index is not None and index < len(self.incidents) else {}
         )
-        housing = any("housing_provider" in (i.get("reported_to") or ()) for i in self.incidents)
+        if housing is None:
+            housing = self.reported_to_housing()
         return Facts(self.answers, incident, index or 0, self.community_route, len(self.incidents),
                      housing)  # fmt: skip
+
+    def reported_to_housing(self) -> bool:
+        """True when any incident was reported to a housing provider."""
+        return any("housing_provider" in (i.get("reported_to") or ()) for i in self.incidents)
 
     def value(self, step: Step) -> Any:
         """The stored answer to a step (KeyError when not answered)."""
@@ -79,7 +85,8 @@ BEFORE_LOOP, INCIDENT_QUESTIONS, AFTER_LOOP = _loop_sections()
 
 def path(given: Answers) -> Iterator[Step]:
     """Every step that applies to these answers, in asking order."""
-    facts = given.facts()
+    housing = given.reported_to_housing()  # once, not once per incident
+    facts = given.facts(housing=housing)
     if given.questionnaire == appeal.QUESTIONNAIRE:  # no incident loop
         yield from ((q.field, None) for q in appeal.QUESTIONS if q.ask_if(facts))
         return
@@ -88,7 +95,7 @@ def path(given: Answers) -> Iterator[Step]:
             yield question.field, None
     index = 0
     while True:
-        incident = given.facts(index)
+        incident = given.facts(index, housing)
         for question in INCIDENT_QUESTIONS:
             if question.ask_if(incident):
                 yield question.field, index
