@@ -82,11 +82,13 @@ bench: $(DEV)
 	$(BIN)/python bench/conversation.py
 	cd bench && ../$(BIN)/python pipeline.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/keep_alive.py
 
 bench-long: $(DEV)
 	BENCH=long $(BIN)/python bench/conversation.py
 	cd bench && BENCH=long ../$(BIN)/python pipeline.py
 	BENCH=long $(BIN)/python bench/load.py
+	BENCH=long $(BIN)/python bench/keep_alive.py
 
 ## Regenerate what docs/ shows, on purpose: the dialog diagram, the screenshots (fixed date and
 ## references, so a re-run changes nothing) and the latest benchmark tables from build/bench/.

@@ -7,7 +7,7 @@ to a bare Flask echo and to a page casereview does not have (a 404, the cheapest
 answers), both on the servers `bench/load.py` uses. It reports requests per second, latency
 and the server's CPU per request.
 
-    .venv/bin/python bench/keep_alive.py   # prints a table, writes build/bench/keep_alive.md
+`make bench` runs it (500 requests a client; `make bench-long` 2,000) after bench/load.py.
 """
 
 from __future__ import annotations
@@ -23,13 +23,14 @@ from load import casereview
 from load import children
 from load import cpu_seconds
 from load import serve
+from report import LONG
 from report import Row
 from report import percentiles
 from report import write
 
 from bot.db import migrate
 
-REQUESTS = 500
+REQUESTS = 2000 if LONG else 500
 """Requests each client sends."""
 
 

@@ -10,7 +10,7 @@ from report import OUT  # bench/ is on sys.path when this runs as a script
 from report import ROOT
 
 PAGE = ROOT / "docs" / "benchmarks.md"
-TABLES = ("conversation", "pipeline", "load")
+TABLES = ("conversation", "pipeline", "load", "keep_alive")
 
 
 def embed(page: str, name: str, table: str) -> str:
