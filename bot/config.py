@@ -176,6 +176,7 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "WEB_CONNECTION_LIMIT": _int(env, "WEB_CONNECTION_LIMIT", 1000),
         "WEB_CHANNEL_TIMEOUT": _int(env, "WEB_CHANNEL_TIMEOUT", 30),
         # Largest request body accepted (bytes); bigger gets 413.
-        "MAX_CONTENT_LENGTH": _int(env, "MAX_BODY_BYTES", 64 * 1024),
+        # 10,000 characters outside ASCII take 120 KB as escaped JSON, and the API takes them.
+        "MAX_CONTENT_LENGTH": _int(env, "MAX_BODY_BYTES", 256 * 1024),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
     }

@@ -299,13 +299,16 @@ class Conversations:
                 reference=row["reference"],
             )
 
-    def extend(self, conversation_id: str) -> dt.datetime:
-        """Restart the idle timer of an open conversation (the resident asked for more time)."""
+    def extend(self, conversation_id: str) -> dt.datetime | None:
+        """Restart the idle timer of an open conversation (the resident asked for more time);
+        None for one that has ended, which keeps no timer (and must stay due for purging)."""
         now = self.clock()
         with db.write(self.engine) as conn:
             row = store.lock_conversation(conn, conversation_id)
             self.restore(row, now)
             assert row is not None
+            if row["status"] != ConversationStatus.ACTIVE:
+                return None
             store.touch_conversation(conn, conversation_id, now)
         logger.info("conversation extended id=%s", conversation_id[:8])
         return now + self.ttl_for(row["channel"])
@@ -355,16 +358,17 @@ class Conversations:
 MAX_REFUSED_CHARS = 200
 MAX_TRANSCRIPT_CHARS = 100_000
 """A transcript stored longer than this (sealed, so longer than what was said) loses its
-oldest lines, down to half as many characters of text, so a conversation cannot fill the disk
-with refused answers, and a rewrite happens once in many turns, not on every one."""
+oldest lines, down to half as many characters as stored, so a conversation cannot fill the
+disk with refused answers, and a rewrite happens once in many turns, not on every one."""
 
 
 def bounded(transcript: list[dict[str, str]], limit: int) -> list[dict[str, str]]:
-    """The transcript, without its oldest lines if its text has grown past `limit`."""
-    total = sum(len(line["text"]) for line in transcript)
-    start = 0
+    """The transcript, without its oldest lines if, written as JSON (as it is sealed, with
+    every character outside ASCII escaped), it has grown past `limit` characters."""
+    sizes = [len(json.dumps(line)) for line in transcript]
+    total, start = sum(sizes), 0
     while total > limit and start < len(transcript) - 1:
-        total -= len(transcript[start]["text"])
+        total -= sizes[start]
         start += 1
     return transcript[start:]
 

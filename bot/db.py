@@ -79,6 +79,9 @@ def read(engine: Engine) -> Iterator[Connection]:
     """A read-only connection: on SQLite it never takes the write lock, so it waits for no one."""
     with engine.connect() as conn:
         conn.execution_options(**{READ_ONLY: True})
+        if engine.dialect.name != "sqlite":
+            # One snapshot for every statement of the block, as SQLite's read transaction gives.
+            conn.execution_options(isolation_level="REPEATABLE READ")
         yield conn
 
 
@@ -99,9 +102,13 @@ def write(engine: Engine) -> Iterator[Connection]:
 
 def make_engine(url: str) -> Engine:
     """An engine for `url`, with the SQLite settings that make it safe for several processes."""
+    # hide_parameters: an error's message (and so a logged traceback) never carries what a
+    # resident typed, a phone number or a conversation id.
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                             hide_parameters=True)  # fmt: skip
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                           hide_parameters=True)  # fmt: skip
     database = url.removeprefix("sqlite:///")
     if database and database != url and ":memory:" not in database:
         _write_locks[engine] = WriteLock(Path(database + ".writelock"))

@@ -267,7 +267,8 @@ DOCUMENT: dict[str, Any] = {
                 "required": ["session_id", "expires_at"],
                 "properties": {
                     "session_id": {"type": "string"},
-                    "expires_at": {"type": "string", "format": "date-time"},
+                    # null: the conversation has ended, so there is no timer to restart
+                    "expires_at": {"type": ["string", "null"], "format": "date-time"},
                 },
                 "additionalProperties": False,
             },

@@ -76,7 +76,9 @@ def waitress_options(settings: dict[str, Any], threads: int) -> dict[str, Any]:
         "channel_timeout": settings["WEB_CHANNEL_TIMEOUT"],
         "cleanup_interval": 5,
         "asyncore_use_poll": True,  # select() cannot watch more than 1,024 sockets
-        "max_request_body_size": settings["MAX_CONTENT_LENGTH"],
+        # Above the app's own limit, so a body a little too large gets the app's JSON 413;
+        # waitress's plain-text 413 is only for bodies far beyond it.
+        "max_request_body_size": settings["MAX_CONTENT_LENGTH"] * 4,
         "max_request_header_size": 32 * 1024,
         "ident": "casereview",
         # X-Forwarded-* are left for the app, which trusts TRUSTED_PROXIES hops of them.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -118,13 +119,24 @@ def _driver(dialect: Dialect) -> _Driver:
 
 def _run(conn: Connection, driver: _Driver, sql: str, params: tuple[Any, ...]) -> Any:
     """Run one statement on the driver, its errors raised as SQLAlchemy's (503, not 500)."""
+    if not conn.in_transaction():
+        # Begun as SQLAlchemy would, so this and the connection's later statements read one
+        # snapshot (a reload must never show a conversation row and a newer transcript).
+        conn.begin()
     try:
         return conn.connection.driver_connection.execute(sql, params)  # type: ignore[union-attr]
     except driver.error as exc:
-        raise DBAPIError.instance(sql, params, exc, driver.error, dialect=conn.dialect) from exc
+        raise DBAPIError.instance(sql, params, exc, driver.error, hide_parameters=True,
+                                  dialect=conn.dialect) from exc  # fmt: skip
+
+
+CONVERSATION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+"""What `new_conversation_id` makes; anything else is no conversation, asked of no database."""
 
 
 def _conversation(conn: Connection, sql: str, conversation_id: str) -> dict[str, Any] | None:
+    if not CONVERSATION_ID.fullmatch(conversation_id):
+        return None
     driver = _driver(conn.dialect)
     found = _run(conn, driver, sql, (conversation_id,)).fetchone()
     if found is None:

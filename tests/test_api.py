@@ -12,7 +12,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
+from bot.db import make_engine
 from bot.store import transcript_lines
 from bot.tables import conversations
 from bot.tables import outbox
@@ -174,12 +177,46 @@ def test_bad_requests_get_json_errors(
 
 def test_huge_body_is_refused_with_413(client: FlaskClient) -> None:
     sid = start(client)["session_id"]
-    body = json.dumps({"text": "x" * 200_000})
+    body = json.dumps({"text": "x" * 300_000})
     response = client.post(
         f"/api/chat/sessions/{sid}/messages", data=body, content_type="application/json"
     )
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "too_large"
+
+
+def test_ten_thousand_characters_outside_ascii_fit_in_a_body(client: FlaskClient) -> None:
+    # Escaped as JSON, 10,000 emoji take 120 KB; the API takes 10,000 characters of any kind.
+    sid = start(client)["session_id"]
+    body = json.dumps({"text": "\U0001f600" * 10_000})
+    assert len(body) > 120_000
+    response = client.post(
+        f"/api/chat/sessions/{sid}/messages", data=body, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.get_json()["problem"]  # far too long for a yes or no: asked again
+
+
+@pytest.mark.parametrize("session", ["a%00b", "x" * 65, "a.b", "%27%20or%201%3D1--", "%E2%82%AC"])
+def test_ids_no_conversation_could_have_are_not_found(client: FlaskClient, session: str) -> None:
+    # A NUL reached PostgreSQL as a DataError: a 500, and the id in a logged traceback.
+    assert client.get(f"/api/chat/sessions/{session}").status_code == 404
+    response = client.post(f"/api/chat/sessions/{session}/messages", json={"text": "hi"})
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+    assert client.post(f"/api/chat/sessions/{session}/extend", json={}).status_code == 404
+
+
+def test_database_errors_never_carry_the_values_sent(database: str) -> None:
+    # An error's text reaches the log with its traceback: it must not hold what was typed.
+    engine = make_engine(database)
+    try:
+        with pytest.raises(DBAPIError) as raised, engine.connect() as conn:
+            conn.execute(text("SELECT * FROM no_such_table WHERE id = :id"),
+                         {"id": "Jane Smith 07700 900123"})  # fmt: skip
+    finally:
+        engine.dispose()
+    assert "Jane Smith" not in str(raised.value) and "07700" not in str(raised.value)
 
 
 def test_unknown_session_and_wrong_method_are_json(client: FlaskClient) -> None:

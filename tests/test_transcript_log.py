@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from bot import db
 from bot import keycheck
 from bot import store
 from bot import vault
@@ -119,3 +120,36 @@ def test_a_driver_error_in_a_turn_is_raised_as_sqlalchemys(app: Flask) -> None:
     if engine.dialect.name == "sqlite":  # "no such table" is an OperationalError there
         assert response.status_code == 503
         assert response.get_json()["error"]["code"] == "unavailable"
+
+
+def test_a_reload_reads_the_conversation_and_its_transcript_as_of_one_moment(app: Flask) -> None:
+    # A turn committed between reading the row and reading the transcript must not show: a
+    # reload would otherwise pair an old question (or a request not yet sent) with newer lines.
+    client = app.test_client()
+    session = start(client)["session_id"]
+    say(client, session, "yes")
+    with db.read(app.extensions["casereview.engine"]) as conn:
+        row = store.read_conversation(conn, session)
+        say(client, session, "1")  # another request's turn, committed now
+        lines = store.read_transcript(conn, session)
+    assert row is not None
+    assert [line["text"] for line in lines if line["from"] == "resident"] == ["yes"]
+    assert said(app, session) == ["yes", "1"]
+
+
+def test_a_transcript_of_text_outside_ascii_stays_bounded_and_is_not_rewritten_each_turn(
+    app: Flask,
+) -> None:
+    # Each emoji is stored as a 12-character JSON escape: the bound counts what is stored.
+    client = app.test_client()
+    session = start(client)["session_id"]
+    say(client, session, "yes")
+    before, rewrites = stored(app, session), 0
+    for number in range(260):
+        assert say(client, session, f"aaab {number} " + "\U0001f600" * 195)["problem"]
+        now = stored(app, session)
+        assert len(now) <= MAX_TRANSCRIPT_CHARS + 20_000  # at most one refused turn past it
+        rewrites += not now.startswith(before)  # trimmed this turn, not only appended to
+        before = now
+    assert 1 <= rewrites <= 260 // 5  # trimmed now and then, not on every turn
+    assert said(app, session)[-1].startswith("aaab 259 ")

@@ -11,6 +11,8 @@ from flask.testing import FlaskClient
 from itsdangerous import BadSignature
 
 from bot import config
+from bot import db
+from bot import store
 from bot.security import CookieSessions
 from bot.web import contrast
 from bot.web import text_colour
@@ -134,6 +136,23 @@ def test_a_warned_resident_can_extend_and_an_expired_one_cannot(
     assert client.post(f"/api/chat/sessions/{sid}/extend", json={}).status_code == 404
 
 
+def test_extending_an_ended_conversation_restarts_no_timer(app: Flask, clock: Clock) -> None:
+    # It used to answer with a new expiry and touch the row, keeping it from being purged.
+    client = app.test_client()
+    sid = start(client)["session_id"]
+    assert say(client, sid, "no")["done"]  # does not agree to share: ended
+    engine = app.extensions["casereview.engine"]
+    with db.read(engine) as conn:
+        before = store.read_conversation(conn, sid)
+    clock.advance(hours=1)
+    response = client.post(f"/api/chat/sessions/{sid}/extend", json={})
+    assert response.status_code == 200 and response.get_json()["expires_at"] is None
+    with db.read(engine) as conn:
+        after = store.read_conversation(conn, sid)
+    assert before is not None and after is not None
+    assert after["updated_at"] == before["updated_at"]
+
+
 def test_a_turn_says_what_was_wrong_with_an_answer(client: FlaskClient) -> None:
     sid = start(client)["session_id"]
     turn = say(client, sid, "perhaps")
@@ -220,7 +239,7 @@ def test_errors_on_pages_are_html_with_a_way_back_and_the_api_keeps_json(
     assert expired.status_code == 400 and expired.mimetype == "text/html"
     assert "This form has expired" in expired.get_data(as_text=True)
     assert 'href="/apply"' in expired.get_data(as_text=True)
-    huge = client.post("/apply/answer", data={"answer": "x" * 70_000}, headers=html)
+    huge = client.post("/apply/answer", data={"answer": "x" * 300_000}, headers=html)
     assert huge.status_code == 413 and huge.mimetype == "text/html"
     assert "Back button" in huge.get_data(as_text=True)
     api = client.get("/api/chat/sessions/nope", headers=html)
