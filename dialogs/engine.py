@@ -30,6 +30,8 @@ from dialogs.partnership import Partnership
 from dialogs.questionnaire import CONFIRM
 from dialogs.questionnaire import MAX_INCIDENTS
 from dialogs.questionnaire import Question
+from dialogs.safety import Risk
+from dialogs.safety import risk_in
 from dialogs.turn import Ask
 from dialogs.turn import Command
 from dialogs.turn import Inbound
@@ -56,20 +58,13 @@ _CARRY_ON = {"1", "carry on", "continue", "yes", "y", "go on", "resume", "carry 
 _START_AGAIN = {"2", "start again", "restart", "start over", "new", "begin again", "reset"}
 _SAME_DAY = frozenset({"same day", "the same day", "that day", "on the same day", "same",
                        "that same day", "the day it happened", "same day it happened"})  # fmt: skip
-_DANGER = re.compile(r"\b(in danger|emergency|help me now|being attacked|going to kill)")
-_SELF_HARM = re.compile(
-    r"\b(suicid|kill myself|killing myself|end my life|end it all|take my (own )?life|"
-    r"self[- ]?harm|hurt(ing)? myself|harm(ing)? myself|want to die|wanna die|better off dead)"
-)
+_NOTICE = {Risk.SELF_HARM: Said.SELF_HARM, Risk.DANGER: Said.SAFETY}
 
 
 def safety_note(words: str) -> Note | None:
     """Samaritans for words of suicide or self-harm, 999 for danger, else nothing."""
-    if _SELF_HARM.search(words):
-        return Note(Said.SELF_HARM)
-    if _DANGER.search(words):
-        return Note(Said.SAFETY)
-    return None
+    risk = risk_in(words)
+    return Note(_NOTICE[risk]) if risk is not None else None
 
 
 RESTART_CHOICES = (Choice("yes", "Yes, start again"), Choice("no", "No, keep my answers"))
