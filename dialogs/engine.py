@@ -159,11 +159,18 @@ class Dialog:
         given = self.model.given
         question = BY_FIELD[step[0]].bind(given.facts(step[1]))
         safety = safety_note(words)
-        if safety is not None and not question.narrative:
+        warned, self.model.warned = self.model.warned == [step[0], step[1]], None
+        if safety is not None and question.kind == Kind.TEXT and not question.narrative \
+                and not warned:  # fmt: skip
+            # "I am in danger" typed as a name is a call for help, not a name: the notice, and
+            # the question again. Said again, it is their answer: never ask for ever.
+            self.model.warned = [step[0], step[1]]
             return self._ask([safety])
         try:
             value = self._read(question, step, inbound, words, command, today)
         except Invalid as problem:
+            if safety is not None:  # a call for help, not an answer: the notice, then the question
+                return self._ask([safety])
             return self._ask([], problem=str(problem))
         suggested = suggest_email(value) if question.kind == Kind.EMAIL and value else None
         if suggested:  # a likely typo in the domain: ask before keeping it (GOV.UK pattern)
@@ -187,7 +194,7 @@ class Dialog:
                 self.model.step = ["appeal_reference", None]
                 return self._ask([], problem=miss)
             notes += [Note(Said.NOTE, text=line) for line in said]
-        if question.narrative and safety is not None:
+        if safety is not None:  # the answer is kept, and the notice given with it
             notes.append(safety)
         if question.ends_with is not None and value == question.ends_on:
             lifecycle(self.model).send("decline")

@@ -206,3 +206,48 @@ def test_the_phone_re_prompt_gives_an_example_that_is_accepted() -> None:
     example = re.search(r"for example ([\d ]+\d)", str(refused.value))
     assert example is not None
     assert parse_phone(example.group(1)).startswith("+44")
+
+
+@pytest.mark.parametrize(
+    ("before", "field", "reply"),
+    [
+        (
+            VICTIM_DETAILS[:10],
+            "support_needs",
+            "she needs someone with her, emergency contact is me",
+        ),
+        (VICTIM_DETAILS[:11], "location", "by the emergency exit at the back of the Co-op"),
+        (VICTIM_DETAILS[:11], "location", "Outside my flat. It's an emergency, they are there now"),
+    ],
+)
+def test_an_answer_with_emergency_in_it_is_kept_and_the_conversation_goes_on(
+    resident: Resident, before: list[str], field: str, reply: str
+) -> None:
+    resident.say(*before)
+    assert resident.field == field
+    resident.say(reply)
+    assert resident.model.answers[field] == reply
+    assert resident.field != field
+
+
+def test_a_call_for_help_at_a_question_is_answered_with_999_then_never_asked_for_ever(
+    resident: Resident,
+) -> None:
+    resident.say("yes", "1")
+    resident.say("Emergency")
+    assert "999" in resident.text
+    assert resident.field == "name", "a call for help, not a name: the question again"
+    resident.say("Emergency")
+    assert resident.field == "address", "said again, it is their answer"
+    resident.say("I am in danger")  # a call for help at the next question gets the notice again
+    assert "999" in resident.text and resident.field == "address"
+
+
+@pytest.mark.parametrize("reply", ["yes, it's an emergency", "yes but i am not safe"])
+def test_a_yes_with_danger_words_is_taken_with_the_999_notice(
+    resident: Resident, reply: str
+) -> None:
+    resident.say(reply)
+    assert "999" in resident.text
+    assert resident.model.answers["consent"] is True
+    assert resident.field == "applicant_role"
