@@ -23,6 +23,7 @@ from dialogs.model import DialogModel
 from dialogs.parsing import Approximate
 from dialogs.parsing import Choice
 from dialogs.parsing import Invalid
+from dialogs.parsing import is_clear_no
 from dialogs.parsing import parse_yes_no
 from dialogs.parsing import simplify
 from dialogs.parsing import suggest_email
@@ -239,6 +240,9 @@ class Dialog:
             value = value.isoformat()
         elif isinstance(value, Approximate):
             value = value.to_json()  # what they said, with its precision
+        if question.ends_with is not None and value == question.ends_on and \
+                inbound.values is None and not is_clear_no(inbound.text):  # fmt: skip
+            raise Invalid(question.unclear_end())  # ending needs a clear no: else ask again
         problem = question.check(value, facts) if question.check else None
         if problem:
             raise Invalid(problem)

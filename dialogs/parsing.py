@@ -86,6 +86,33 @@ _NO = {
 }  # fmt: skip
 
 
+_YES_IDIOMS = re.compile(
+    r"^(no (problem|problems|worries|probs|bother|objection|objections)( at all)?|not a problem"
+    r"|(i )?dont mind|(yes )?thats (fine|ok|okay)|fine( by me)?|go ahead|happy to|(yes )?of course)"
+    r"( (thanks|thank you|please|go ahead))?$"
+)
+"""Yes in everyday words that start like a no ("no problem")."""
+
+_REFUSAL = frozenset({"no", "nope", "nah", "n", "not", "dont", "doesnt", "didnt", "havent",
+                      "hasnt", "disagree", "never", "2", "refuse"})  # fmt: skip
+_REFUSAL_WORDS = _REFUSAL | frozenset({
+    "i", "they", "he", "she", "we", "do", "does", "did", "have", "has", "agree", "agreed",
+    "consent", "given", "yet", "thanks", "thank", "you", "sorry", "way", "want", "wanna", "to",
+    "share", "shared", "my", "our", "details", "it", "that", "them", "this", "please", "at",
+    "all", "really", "definitely", "sure", "asked", "yes",
+})  # fmt: skip
+
+
+def is_clear_no(text: str) -> bool:
+    """True when the words say no and nothing else ("no", "no thank you", "they have not agreed"),
+    so an answer that ends a conversation is never read into something ambiguous ("no problem",
+    "no he cant, he has dementia")."""
+    words = simplify(text).replace("'", "").split()
+    if not words or "yes" in words[:1]:
+        return False
+    return any(w in _REFUSAL for w in words) and all(w in _REFUSAL_WORDS for w in words)
+
+
 _UNSURE = re.compile(r"^(not sure|unsure|maybe|perhaps|possibly|dunno|don'?t know|idk|no idea|"
                      r"might be|could be|i'?m not sure|im not sure)\b")  # fmt: skip
 
@@ -94,7 +121,7 @@ def parse_yes_no(text: str, unsure: str = "") -> bool:
     """Read yes or no, by word, number (1 yes, 2 no) or common synonym; `unsure` is what to
     say to someone who is not sure."""
     words = simplify(text)
-    if words in _YES or words == "1":
+    if words in _YES or words == "1" or _YES_IDIOMS.match(words.replace("'", "")):
         return True
     if words in _NO or words == "2":
         return False

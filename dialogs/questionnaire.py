@@ -11,6 +11,7 @@ channel without buttons adds ("Type yes or no.").
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
@@ -93,6 +94,8 @@ class Question:
     """What to say to a resident who is not sure (a yes or no question)."""
     choices_from: Callable[[Facts], tuple[Choice, ...]] | None = None
     """Options that depend on the answers (the councils a postcode may be in)."""
+    reads: Callable[[Question, str, dt.date], Any] | None = None
+    """Its own way of reading an answer, instead of its kind's (victim consent)."""
 
     def bind(self, facts: Facts) -> Question:
         """This question with its options for these answers (itself when they are fixed)."""
@@ -112,7 +115,13 @@ class Question:
             raise parsing.Invalid(
                 "That is longer than this question needs. Please give a shorter answer."
             )
-        return _PARSERS[self.kind](self, text, today)
+        return (self.reads or _PARSERS[self.kind])(self, text, today)
+
+    def unclear_end(self) -> str:
+        """What to say when an answer that would end the conversation is not clearly that."""
+        if self.kind == Kind.YES_NO:
+            return "I was not sure if that means yes or no. Please answer yes or no."
+        return "I was not sure which answer you meant. Please choose one of the options."
 
 
 MAX_SHORT_ANSWER = 300
@@ -231,6 +240,28 @@ SAFETY_CHOICES = (
     Choice("letter", "Letters", ("letter", "letters", "post")),
     Choice("none", "None is safe", ("none", "none of these", "nothing", "no way", "none is safe")),
 )
+
+_CANNOT_AGREE = re.compile(
+    r"\b((cant|cannot|can not|unable to|not able to|isnt able to|is not able to|too ill to"
+    r"|too unwell to) (agree|consent|understand|decide|say|give|sign|communicate|speak|answer)"
+    r"|(he|she|they|them) (cant|cannot|can not)\b|^(no )?(cant|cannot|can not)$"
+    r"|dementia|alzheimer\w*|lacks? (the )?(mental )?capacity"
+    r"|(no|not have|doesnt have|does not have|hasnt got|has not got|without|lost) (the )?(mental )?"
+    r"capacity"
+    r"|too (ill|unwell|poorly|sick)|in a coma|unconscious|brain injury|unable"
+    r"|(doesnt|does not|dont|do not|cant|cannot) understand)"
+)
+"""Words that say the victim cannot agree (capacity), even when they start with no."""
+
+
+def _victim_consent(question: Question, text: str, today: dt.date) -> str:
+    """Yes, no, or they cannot agree: words of capacity first ("no he cant, he has dementia")."""
+    if _CANNOT_AGREE.search(parsing.simplify(text).replace("'", "")):
+        return "cannot_consent"
+    if parsing.is_clear_no(text):  # "no, they have not agreed" names the yes too
+        return "no"
+    return parsing.parse_choice(text, question.choices)
+
 
 _MIGHT_BE_HATE = (
     "If you think it might be, answer yes. The team will talk it through with you. "
@@ -371,6 +402,7 @@ QUESTIONS: tuple[Question, ...] = (
         help="We need their agreement. If they cannot agree, for example they lack capacity, you "
         "can still ask and the team will decide.",
         choices=VICTIM_CONSENT_CHOICES,
+        reads=_victim_consent,
         ask_if=_representative,
         section=YOUR_DETAILS,
         change_words=("victim agreed", "victim consent", "their agreement", "agreement"),

@@ -119,31 +119,41 @@ def commands_help(policy: Policy, typed: bool, sms: bool = False) -> str:
     )
 
 
+def start_again(sms: bool = False) -> str:
+    """How to start a new request once a conversation has ended, in the channel's own terms."""
+    return "To start again, text NEW." if sms else "To start again, choose Start a new request."
+
+
 def ended(reason: EndReason, reference: str | None, policy: Policy, sms: bool = False) -> str:
     """Said to a message that arrives after the conversation has ended."""
-    again = "To start a new request, text NEW." if sms else ""
     if reason == EndReason.SUBMITTED and reference:
+        again = "To start a new request, text NEW." if sms else ""
         return (
             f"Your request has been sent. Your reference is {reference}. "
             f"To ask about it, call {policy.team_phone}. {after_review_sms(policy)} {again}"
         ).strip()
-    if sms:
-        return f"This conversation has ended. {again} {SAFETY}"
-    return f"This conversation has ended. To start a new request, start a new chat. {SAFETY}"
+    return f"This conversation has ended. Nothing has been sent. {start_again(sms)} {SAFETY}"
 
 
-def declined(reason: EndReason, policy: Policy) -> str:
+def declined(reason: EndReason, policy: Policy, sms: bool = False) -> str:
     """Said when the conversation ends because someone did not agree."""
     if reason == EndReason.NO_VICTIM_CONSENT:
         return (
             "We can only review a case for someone else if they agree. Nothing has been sent. "
-            "Ask them first, then start again. They can also ask for a review themselves, "
-            f"or call {policy.team_phone}."
+            f"Once they agree, you can start again. {start_again(sms)} They can also ask for a "
+            f"review themselves, or call {policy.team_phone}."
+        )
+    if sms:
+        return (
+            "We cannot do a case review without sharing your details, because a review cannot "
+            "be anonymous. Nothing has been sent. If you change your mind, text NEW. To talk it "
+            f"through, call {policy.team_phone}. {SMS_DANGER}"
         )
     return (
         "We cannot do a case review without sharing your details with the agencies, "
-        "because a review cannot be anonymous. Nothing has been sent. "
-        f"If you want to talk it through, call {policy.team_phone}. {SAFETY}"
+        "because a review cannot be anonymous. Nothing has been sent. If you change your mind, "
+        f"you can start again. {start_again()} To talk it through, call {policy.team_phone}. "
+        f"{SAFETY}"
     )
 
 

@@ -251,3 +251,52 @@ def test_a_yes_with_danger_words_is_taken_with_the_999_notice(
     assert "999" in resident.text
     assert resident.model.answers["consent"] is True
     assert resident.field == "applicant_role"
+
+
+@pytest.mark.parametrize(
+    "reply", ["no he cant, he has dementia", "No, she's too ill", "no she doesnt understand"]
+)
+def test_a_no_that_says_the_victim_cannot_agree_is_read_as_cannot_agree(
+    resident: Resident, reply: str
+) -> None:
+    resident.say("yes", "2", "Sam Patel", "family", reply)
+    assert not resident.last or not resident.last.done
+    assert resident.model.answers["victim_consent"] == "cannot_consent"
+    assert resident.field == "victim_contact"
+
+
+@pytest.mark.parametrize("reply", ["no problem", "No problem!", "no worries", "i dont mind"])
+def test_no_problem_at_the_first_question_is_a_yes(resident: Resident, reply: str) -> None:
+    resident.say(reply)
+    assert resident.model.answers["consent"] is True
+    assert resident.field == "applicant_role"
+
+
+@pytest.mark.parametrize(
+    ("before", "reply"),
+    [
+        ([], "no thats fine"),
+        ([], "no idea what this is"),
+        (["yes", "2", "Sam Patel", "family"], "no idea"),
+        (["yes", "2", "Sam Patel", "family"], "no but i look after him"),
+    ],
+)
+def test_an_unclear_answer_that_would_end_the_conversation_is_asked_again(
+    resident: Resident, before: list[str], reply: str
+) -> None:
+    resident.say(*before)
+    field = resident.field
+    resident.say(reply)
+    assert resident.last and not resident.last.done
+    assert resident.field == field
+    assert resident.last.problem
+
+
+@pytest.mark.parametrize(
+    ("before", "reply"),
+    [([], "no"), ([], "No thank you"), (["yes", "2", "Sam Patel", "family"], "no not yet")],
+)
+def test_a_clear_no_still_ends_the_conversation(
+    resident: Resident, before: list[str], reply: str
+) -> None:
+    assert resident.say(*before, reply).done

@@ -150,6 +150,8 @@ def test_fixed_texts_fit_two_segments(policy_name: str, outcome: Outcome) -> Non
         texts.team_sms("CR-ACDE-FGHJ", outcome, long_day),
         texts.ended(EndReason.SUBMITTED, "CR-ACDE-FGHJ", policy, sms=True),
         texts.ended(EndReason.NO_CONSENT, None, policy, sms=True),
+        texts.declined(EndReason.NO_CONSENT, policy, sms=True),
+        texts.declined(EndReason.NO_VICTIM_CONSENT, policy, sms=True),
         texts.STOPPED,
         texts.TYPED[Said.OFFER_RESUME],
     ):
