@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from bot import store
-from dialogs import texts
 from dialogs.model import DialogModel
 from dialogs.policy import Policy
 from dialogs.record import answers_to_record
 from dialogs.record import complete_record
+from dialogs.record import contact_way
 from dialogs.record import safe_to_use
 from dialogs.turn import Submission
 from dialogs.vocabulary import Channel
@@ -97,11 +97,10 @@ def submit(
         screening["outcome"],
         record["council"]["code"],
     )
-    preference = applicant["contact_preference"]
     return record, Submission(
         reference=record["reference"],
         outcome=Outcome(screening["outcome"]),
         routes_met=tuple(screening.get("routes_met", [])),
         acknowledge_by=dt.date.fromisoformat(record["deadlines"]["acknowledge_by"]),
-        contact=texts.CONTACT_WORDS.get(preference, preference),
+        contact=contact_way(applicant),
     )

@@ -263,6 +263,45 @@ def _victim_consent(question: Question, text: str, today: dt.date) -> str:
     return parsing.parse_choice(text, question.choices)
 
 
+_WAYS = {
+    "phone_call": r"(call|calls|calling|ring|ringing|phone|phones|phoning|phone calls?)",
+    "voicemail": r"(voicemails?|answerphone|answer phone|(leave|leaving) (a )?messages?)",
+    "sms": r"(text|texts|texting|txt|txts|sms|text messages?)",
+    "email": r"(email|emails|emailing|e-mails?|e mails?)",
+    "letter": r"(letter|letters|post|posting|write|writing)",
+}
+_NEGATED = {
+    way: re.compile(
+        rf"\b(dont|do not|never|no|not|cant|cannot|can not|mustnt|must not|shouldnt|should not"
+        rf"|stop|avoid|without)( \w+){{0,2}} {words}\b"
+        rf"|\b{words} ((are|is|would be|will be) (not|never) |arent |isnt |wouldnt be |not "
+        rf"|(would|will) (not|never) be |wont be "
+        rf"|(are|is|would be|will be) un)safe\b"
+    )
+    for way, words in _WAYS.items()
+}
+
+
+def ways_said_unsafe(text: str | None) -> set[str]:
+    """The safe-contact choices (sms, phone_call ...) the words say are not safe to use: "please
+    dont text", "texts are not safe", "no letters". Read cautiously: "dont ring after 6pm" counts
+    phone calls too, so a way is never used, or named, on a guess."""
+    if not text:
+        return set()
+    words = re.sub(r"\b(dont|do not) mind\b", "", parsing.simplify(text).replace("'", ""))
+    return {way for way, negated in _NEGATED.items() if negated.search(words)}
+
+
+def _contact_safety(question: Question, text: str, today: dt.date) -> list[str]:
+    """The ways that are safe; words saying a way is not safe are never read as choosing it."""
+    if ways_said_unsafe(text):
+        raise parsing.Invalid(
+            "Thank you for telling us. We will not use a way you say is not safe. Now choose "
+            "only the ways that are safe. If no way is safe, choose None is safe."
+        )
+    return parsing.parse_multi_choice(text, question.choices)
+
+
 _MIGHT_BE_HATE = (
     "If you think it might be, answer yes. The team will talk it through with you. "
     "If you think it is not, answer no."
@@ -513,6 +552,7 @@ QUESTIONS: tuple[Question, ...] = (
         typed="For example, type 1, 4.",
         help="We only use the ways you say are safe.",
         choices=SAFETY_CHOICES,
+        reads=_contact_safety,
         check=_safe_ways,
         section=YOUR_DETAILS,
         change_words=("contact safety", "safe ways", "safe ways to contact me", "safety"),

@@ -11,6 +11,8 @@ import datetime as dt
 
 from dialogs.parsing import format_date
 from dialogs.policy import Policy
+from dialogs.record import CAREFULLY
+from dialogs.record import SAFE_WAY
 from dialogs.turn import Said
 from dialogs.vocabulary import EndReason
 from dialogs.vocabulary import Outcome
@@ -201,19 +203,35 @@ def confirmation(
     sms: bool = False,
 ) -> list[str]:
     """What the resident hears once the request is sent: reference, what next, by when."""
+    when = format_date(acknowledge_by)
     if sms:
         return [
-            f"Request sent. Your reference is {reference}. The {policy.team_name} will contact "
-            f"you by {contact} by {format_date(acknowledge_by)}. {LOOKING_AT_SMS[outcome]} To ask "
-            f"about it, call {policy.team_phone}. In danger? Call 999."
+            f"Request sent. Your reference is {reference}. "
+            f"{will_contact(policy.team_name, contact, when, sms=True)} "
+            f"{LOOKING_AT_SMS[outcome]} To ask about it, call {policy.team_phone}. "
+            "In danger? Call 999."
         ]
     return [
         f"Request sent. Your reference is {reference}. Keep it safe.",
-        f"The {policy.team_name} will contact you by {contact} by "
-        f"{format_date(acknowledge_by)}. " + looking_at(outcome, routes_met),
+        f"{will_contact(policy.team_name, contact, when)} " + looking_at(outcome, routes_met),
         " ".join(after_review(policy)),
         f"To ask about your request, call {policy.team_phone}. {SAFETY}",
     ]
+
+
+def will_contact(team: str, contact: str, when: str, sms: bool = False) -> str:
+    """Who will contact the resident, how and by when: by the way they chose only when it is
+    safe (`dialogs.record.contact_way`), never a way they said is not safe."""
+    if contact == SAFE_WAY:
+        return f"The {team} will contact you by {when}, in a way you told us is safe."
+    if contact == CAREFULLY:
+        if sms:
+            return f"The {team} will take care to get in touch safely by {when}."
+        return (
+            f"You told us no way of contacting you is safe. The {team} will take care to get in "
+            f"touch safely by {when}, using what you told us."
+        )
+    return f"The {team} will contact you by {CONTACT_WORDS.get(contact, contact)} by {when}."
 
 
 def after_review(policy: Policy) -> list[str]:

@@ -63,3 +63,35 @@ def test_choosing_a_way_that_is_not_safe_is_questioned(client: FlaskClient) -> N
         turn = say(client, sid, answer)
     assert turn["expects"]["field"] == "contact_safety", "asked again, not accepted"
     assert "did not choose it as safe" in " ".join(m["text"] for m in turn["messages"])
+
+
+def _said(turn: dict[str, object]) -> str:
+    return " ".join(m["text"] for m in turn["messages"])  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("safe", "note", "told"),
+    [
+        ("none", "no", "take care to get in touch safely"),
+        ("texts, email", "please dont text", "in a way you told us is safe"),
+        ("texts, phone calls", "texts are not safe, he reads them", "in a way you told us is safe"),
+    ],
+)
+def test_the_confirmation_never_names_a_way_the_resident_said_is_not_safe(
+    client: FlaskClient, app: Flask, safe: str, note: str, told: str
+) -> None:
+    turn = _apply(client, _details("text", safe, note))
+    assert turn["done"] is True
+    said = _said(turn)
+    assert "text message" not in said
+    assert told in said
+    assert "resident_sms" not in {purpose for purpose, _ in _queued(app)}
+
+
+@pytest.mark.parametrize("reply", ["texts are not safe", "please dont text", "not texts"])
+def test_saying_a_way_is_not_safe_never_chooses_it(client: FlaskClient, reply: str) -> None:
+    sid = start(client)["session_id"]
+    for answer in _details("email", reply)[:9]:
+        turn = say(client, sid, answer)
+    assert turn["expects"]["field"] == "contact_safety", "asked again, not taken as texts"
+    assert "choose only the ways that are safe" in _said(turn)
