@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 
 from bot import store
 from dialogs.model import DialogModel
+from dialogs.parsing import can_text
 from dialogs.policy import Policy
 from dialogs.record import answers_to_record
 from dialogs.record import complete_record
@@ -85,7 +86,8 @@ def submit(
     if applicant.get("email") and safe_to_use(applicant, "email"):
         queue("resident_email", "email", applicant["email"])
     wants_texts = applicant["contact_preference"] == "sms"
-    if wants_texts and applicant.get("phone") and safe_to_use(applicant, "sms"):
+    textable = bool(applicant.get("phone")) and can_text(applicant["phone"])  # not a landline
+    if wants_texts and textable and safe_to_use(applicant, "sms"):
         queue("resident_sms", "sms", applicant["phone"])
     if recipients.team_sms:
         queue("team_sms", "sms", recipients.team_sms)

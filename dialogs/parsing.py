@@ -229,6 +229,19 @@ def parse_phone(text: str, region: str = "GB") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+_TEXTABLE = frozenset({phonenumbers.PhoneNumberType.MOBILE,
+                       phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE})  # fmt: skip
+
+
+def can_text(e164: str) -> bool:
+    """True when a stored number can get texts: a mobile, not a landline or an 0300 number."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(number) in _TEXTABLE
+
+
 def format_phone(e164: str) -> str:
     """A stored E.164 number as a UK resident writes it (07123 456789), others internationally."""
     number = phonenumbers.parse(e164, None)

@@ -339,10 +339,26 @@ def _safe_ways(value: Any, facts: Facts) -> str | None:
 
 def _contact_works(value: Any, facts: Facts) -> str | None:
     """The chosen way to contact must have the details it needs."""
-    if value in {"phone", "sms"} and not facts.answers.get("phone"):
+    phone = str(facts.answers.get("phone") or "")
+    if value in {"phone", "sms"} and not phone:
         return "You did not give a phone number. Choose another way, or go back to add it."
+    if value == "sms" and not parsing.can_text(phone):
+        return (
+            f"We cannot send texts to {parsing.format_phone(phone)}, because it is not a mobile "
+            "number. Choose another way, or go back to give a mobile number."
+        )
     if value == "email" and not facts.answers.get("email"):
         return "You did not give an email address. Choose another way, or go back to add it."
+    return None
+
+
+def _textable(value: Any, facts: Facts) -> str | None:
+    """A number changed after choosing texts must still get them."""
+    if value and facts.says("contact_preference", "sms") and not parsing.can_text(value):
+        return (
+            "You asked us to contact you by text, but we cannot send texts to this number "
+            "because it is not a mobile. Give a mobile number, or change how to contact you."
+        )
     return None
 
 
@@ -512,6 +528,7 @@ QUESTIONS: tuple[Question, ...] = (
         # Skippable until an email address is known to be missing too.
         optional=lambda f: "email" not in f.answers or bool(f.answers.get("email")),
         skip_words=(*_SKIP, "i don't have one", "dont have one", "no phone"),
+        check=_textable,
         section=YOUR_DETAILS,
         change_words=("phone", "phone number", "number", "mobile", "telephone", "mobile number"),
     ),

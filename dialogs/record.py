@@ -7,6 +7,7 @@ from typing import Any
 
 from dialogs.calendar import Period
 from dialogs.model import DialogModel
+from dialogs.parsing import can_text
 from dialogs.policy import Policy
 from dialogs.questionnaire import ways_said_unsafe
 from dialogs.screening import screen
@@ -41,7 +42,11 @@ def contact_way(applicant: dict[str, Any]) -> str:
     email, letter) when it is safe, else `SAFE_WAY`, or `CAREFULLY` when no way is safe. Never a
     way they said is not safe."""
     preference = str(applicant.get("contact_preference") or "")
-    if preference in SAFE_WAY_FOR and safe_to_use(applicant, preference):
+    if (
+        preference in SAFE_WAY_FOR
+        and safe_to_use(applicant, preference)
+        and (preference != "sms" or can_text(str(applicant.get("phone") or "")))
+    ):
         return preference
     safety = applicant.get("contact_safety")
     unsafe = ways_said_unsafe(applicant.get("safe_contact"))
