@@ -302,6 +302,26 @@ def _contact_safety(question: Question, text: str, today: dt.date) -> list[str]:
     return parsing.parse_multi_choice(text, question.choices)
 
 
+_JUST_YES = re.compile(
+    r"^(yes|yeah|yep|yup|ye|y|aye|i did|i do|i have|i got one|got one|they did|correct)"
+    r"( (i did|i do|i have|i have one|i got one|got one|i think so|they did|they gave me one"
+    r"|please|thanks))*$"
+)
+
+
+def _reference(question: Question, text: str, today: dt.date) -> str | None:
+    """A reference or crime number: "yes" is not one, so ask for the number itself; a clear no
+    or "not sure" is none given."""
+    words = parsing.simplify(text).replace("'", "")
+    if parsing.is_clear_no(text) or parsing.is_unknown(text):
+        return None
+    if _JUST_YES.match(words):
+        raise parsing.Invalid(
+            "Thank you. Please type the number itself. If you do not have it to hand, type no."
+        )
+    return parsing.parse_text(text, what="the reference or crime number")
+
+
 _MIGHT_BE_HATE = (
     "If you think it might be, answer yes. The team will talk it through with you. "
     "If you think it is not, answer no."
@@ -739,6 +759,7 @@ QUESTIONS: tuple[Question, ...] = (
         typed="Type it, or type no.",
         hint="You can skip this if you did not get one.",
         optional=True,
+        reads=_reference,
         loop=INCIDENT_LOOP,
         section="Incident",
         skip_words=(

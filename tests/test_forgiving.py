@@ -300,3 +300,23 @@ def test_a_clear_no_still_ends_the_conversation(
     resident: Resident, before: list[str], reply: str
 ) -> None:
     assert resident.say(*before, reply).done
+
+
+@pytest.mark.parametrize("reply", ["yes", "Yes I did", "yeah got one"])
+def test_yes_at_the_reference_number_asks_for_the_number_itself(
+    resident: Resident, reply: str
+) -> None:
+    resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", "police", "12 days ago")
+    assert resident.field == "report_reference"
+    resident.say(reply)
+    assert resident.field == "report_reference"
+    assert "Please type the number itself" in resident.text
+    resident.say("CR/123456/26")
+    assert resident.model.incidents[0]["report_reference"] == "CR/123456/26"
+    assert resident.field == "another_incident"
+
+
+def test_a_plain_no_at_the_reference_number_is_none(resident: Resident) -> None:
+    resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", "police", "12 days ago")
+    resident.say("no I didnt")
+    assert resident.model.incidents[0]["report_reference"] is None
