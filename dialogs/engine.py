@@ -24,6 +24,7 @@ from dialogs.parsing import Approximate
 from dialogs.parsing import Choice
 from dialogs.parsing import Invalid
 from dialogs.parsing import is_clear_no
+from dialogs.parsing import parse_later
 from dialogs.parsing import parse_yes_no
 from dialogs.parsing import simplify
 from dialogs.parsing import suggest_email
@@ -58,7 +59,9 @@ _CARRY_ON = {"1", "carry on", "continue", "yes", "y", "go on", "resume", "carry 
              "carry on where i left off"}  # fmt: skip
 _START_AGAIN = {"2", "start again", "restart", "start over", "new", "begin again", "reset"}
 _SAME_DAY = frozenset({"same day", "the same day", "that day", "on the same day", "same",
-                       "that same day", "the day it happened", "same day it happened"})  # fmt: skip
+                       "that same day", "the day it happened", "same day it happened",
+                       "later that day", "that night", "that evening", "the same night",
+                       "same night", "straight away", "straightaway", "right away"})  # fmt: skip
 _NOTICE = {Risk.SELF_HARM: Said.SELF_HARM, Risk.DANGER: Said.SAFETY}
 
 
@@ -235,7 +238,12 @@ class Dialog:
         elif question.field == "report_date" and words in _SAME_DAY and isinstance(happened, str):
             value = happened  # reported the day it happened
         else:
-            value = question.parse(inbound.text, today)
+            value = None
+            if question.field == "report_date" and isinstance(happened, str):
+                # "the next day", "a few days later": counted from the incident's date
+                value = parse_later(inbound.text, dt.date.fromisoformat(happened), today)
+            if value is None:
+                value = question.parse(inbound.text, today)
         if isinstance(value, dt.date):
             value = value.isoformat()
         elif isinstance(value, Approximate):

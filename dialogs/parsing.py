@@ -172,11 +172,16 @@ def parse_choice(text: str, choices: Sequence[Choice]) -> str:
 _SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bplus\b|\bn\b|\ban\b|\b'n'\b)\s*")
 
 
+_ALL = frozenset({"all", "all of them", "all of the above", "all of these", "them all", "any",
+                  "any of them", "all are safe", "all of them are safe", "all safe", "all ok",
+                  "everything", "all ways", "all of those", "all fine"})  # fmt: skip
+
+
 def parse_multi_choice(text: str, choices: Sequence[Choice]) -> list[str]:
     """Read one or more choices separated by commas or 'and', keeping the listed order."""
     words = simplify(text)
-    if words in {"all", "all of them", "all of the above"}:
-        return [c.value for c in choices]
+    if words in _ALL:  # every option, but never "none" with them
+        return [c.value for c in choices if c.value != "none"]
     # Split before simplifying, which would drop the commas.
     parts = [simplify(p) for p in _SPLIT.split(clean_text(text).lower())]
     parts = [p for p in parts if p]
@@ -460,6 +465,43 @@ def _approximate(words: str, today: dt.date) -> Approximate | dt.date | None:
         start = dt.date(day.year, 1, 1)
         return Approximate(words, "year", start, min(dt.date(day.year, 12, 31), today))
     return day
+
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1}  # fmt: skip
+_NEXT_DAY = re.compile(
+    r"^(the )?(next|following) (day|morning|evening)$|^(the )?(day|morning) after$"
+    r"|^(on )?the day after( it happened)?$"
+)
+_LATER = re.compile(r"^(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|a|an) "
+                    r"(days?|weeks?) (later|after|after that|after it happened)$")  # fmt: skip
+_FEW_LATER = re.compile(
+    r"^(a few|few|a couple of|a couple|couple of|several) (days|weeks) (later|after|after that"
+    r"|after it happened)$"
+)
+
+
+def parse_later(text: str, happened: dt.date, today: dt.date) -> dt.date | Approximate | None:
+    """A report date told from the incident's: "the next day", "2 days later", "a few days
+    later"; None when the words are not one of those."""
+    words = simplify(text).replace("'", "")
+    if _NEXT_DAY.match(words):
+        return _checked(happened + dt.timedelta(days=1), today)
+    later = _LATER.match(words)
+    if later:
+        count = _NUMBER_WORDS.get(later.group(1)) or int(later.group(1))
+        days = count * (7 if later.group(2).startswith("week") else 1)
+        return _checked(happened + dt.timedelta(days=days), today)
+    few = _FEW_LATER.match(words)
+    if few:  # a range after the incident, as "a few days ago" is a range before today
+        span = 7 if few.group(2) == "weeks" else 1
+        low, high = (2, 3) if "couple" in few.group(1) else (2, 6)
+        earliest = happened + dt.timedelta(days=low * span)
+        if earliest > today:
+            raise Invalid("The date must be today or in the past.")
+        latest = min(happened + dt.timedelta(days=high * span), today)
+        return Approximate(words, "about", earliest, latest)
+    return None
 
 
 def parse_date(

@@ -309,6 +309,18 @@ _JUST_YES = re.compile(
 )
 
 
+def _hate_categories(question: Question, text: str, today: dt.date) -> list[str] | None:
+    """What the hate is about; "not sure" is an answer (none chosen), for staff to ask about."""
+    if parsing.is_unknown(text) or parsing.simplify(text) in _UNSURE_WORDS:
+        return None
+    return parsing.parse_multi_choice(text, question.choices)
+
+
+_UNSURE_WORDS = frozenset({"not sure", "unsure", "dont know", "don't know", "no idea", "dunno",
+                           "idk", "maybe", "not really sure", "im not sure", "i'm not sure",
+                           "i dont know", "i don't know", "not certain"})  # fmt: skip
+
+
 def _reference(question: Question, text: str, today: dt.date) -> str | None:
     """A reference or crime number: "yes" is not one, so ask for the number itself; a clear no
     or "not sure" is none given."""
@@ -669,6 +681,7 @@ QUESTIONS: tuple[Question, ...] = (
         short="What is it about? Choose one or more, eg 1, 3.",
         typed="For example, type 1, 3.",
         choices=HATE_CHOICES,
+        reads=_hate_categories,
         ask_if=_hate,
         section=ABOUT_PROBLEM,
         change_words=("type of hate", "hate type", "hate categories", "what it is about"),

@@ -320,3 +320,55 @@ def test_a_plain_no_at_the_reference_number_is_none(resident: Resident) -> None:
     resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", "police", "12 days ago")
     resident.say("no I didnt")
     assert resident.model.incidents[0]["report_reference"] is None
+
+
+@pytest.mark.parametrize("reply", ["all of them", "All", "all are safe"])
+def test_all_of_them_at_the_safe_ways_chooses_every_way_but_none(
+    resident: Resident, reply: str
+) -> None:
+    resident.say(*VICTIM_DETAILS[:8])
+    assert resident.field == "contact_safety"
+    resident.say(reply)
+    assert resident.model.answers["contact_safety"] == [
+        "phone_call", "voicemail", "sms", "email", "letter"
+    ]  # fmt: skip
+    assert resident.field == "safe_contact"
+
+
+@pytest.mark.parametrize("reply", ["dont know", "not sure", "I don't know"])
+def test_not_sure_what_the_hate_is_about_is_an_answer(
+    default_policy: Policy, resident: Resident, reply: str
+) -> None:
+    resident.say(*VICTIM_DETAILS, "yes")
+    assert resident.field == "hate_categories"
+    resident.say(reply)
+    assert resident.field == "incident_date"
+    assert resident.model.answers["hate_categories"] is None
+    model = model_at_review(hate_motivated=True, hate_categories=None)
+    model.incidents[0]["incident_hate"] = True
+    record = answers_to_record(model, channel="web", policy=default_policy)
+    assert record["hate_motivated"] is True and record["hate_categories"] == []
+
+
+@pytest.mark.parametrize(
+    ("reply", "reported"),
+    [
+        ("the next day", "2026-11-02"),
+        ("The day after", "2026-11-02"),
+        ("2 days later", "2026-11-03"),
+        ("a week later", "2026-11-08"),
+    ],
+)
+def test_a_report_date_told_from_the_incident_is_counted_from_it(
+    resident: Resident, reply: str, reported: str
+) -> None:
+    resident.say(*AT_INCIDENT, "1/11/2026", "Loud music", "police", reply)
+    assert resident.field == "report_reference"
+    assert resident.model.incidents[0]["report_date"] == reported
+
+
+def test_a_few_days_later_is_a_range_after_the_incident(resident: Resident) -> None:
+    resident.say(*AT_INCIDENT, "1/11/2026", "Loud music", "police", "a few days later")
+    assert resident.field == "report_reference"
+    said = Approximate.from_json(resident.model.incidents[0]["report_date"])
+    assert (said.earliest, said.latest) == (dt.date(2026, 11, 3), dt.date(2026, 11, 7))
