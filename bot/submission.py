@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from bot import store
-from dialogs import texts
 from dialogs.model import DialogModel
+from dialogs.parsing import can_text
 from dialogs.policy import Policy
 from dialogs.record import answers_to_record
 from dialogs.record import complete_record
+from dialogs.record import contact_way
 from dialogs.record import safe_to_use
 from dialogs.turn import Submission
 from dialogs.vocabulary import Channel
@@ -85,7 +86,8 @@ def submit(
     if applicant.get("email") and safe_to_use(applicant, "email"):
         queue("resident_email", "email", applicant["email"])
     wants_texts = applicant["contact_preference"] == "sms"
-    if wants_texts and applicant.get("phone") and safe_to_use(applicant, "sms"):
+    textable = bool(applicant.get("phone")) and can_text(applicant["phone"])  # not a landline
+    if wants_texts and textable and safe_to_use(applicant, "sms"):
         queue("resident_sms", "sms", applicant["phone"])
     if recipients.team_sms:
         queue("team_sms", "sms", recipients.team_sms)
@@ -97,11 +99,10 @@ def submit(
         screening["outcome"],
         record["council"]["code"],
     )
-    preference = applicant["contact_preference"]
     return record, Submission(
         reference=record["reference"],
         outcome=Outcome(screening["outcome"]),
         routes_met=tuple(screening.get("routes_met", [])),
         acknowledge_by=dt.date.fromisoformat(record["deadlines"]["acknowledge_by"]),
-        contact=texts.CONTACT_WORDS.get(preference, preference),
+        contact=contact_way(applicant),
     )

@@ -23,6 +23,8 @@ from dialogs.model import DialogModel
 from dialogs.parsing import Approximate
 from dialogs.parsing import Choice
 from dialogs.parsing import Invalid
+from dialogs.parsing import is_clear_no
+from dialogs.parsing import parse_later
 from dialogs.parsing import parse_yes_no
 from dialogs.parsing import simplify
 from dialogs.parsing import suggest_email
@@ -30,6 +32,8 @@ from dialogs.partnership import Partnership
 from dialogs.questionnaire import CONFIRM
 from dialogs.questionnaire import MAX_INCIDENTS
 from dialogs.questionnaire import Question
+from dialogs.safety import Risk
+from dialogs.safety import risk_in
 from dialogs.turn import Ask
 from dialogs.turn import Command
 from dialogs.turn import Inbound
@@ -55,21 +59,16 @@ _CARRY_ON = {"1", "carry on", "continue", "yes", "y", "go on", "resume", "carry 
              "carry on where i left off"}  # fmt: skip
 _START_AGAIN = {"2", "start again", "restart", "start over", "new", "begin again", "reset"}
 _SAME_DAY = frozenset({"same day", "the same day", "that day", "on the same day", "same",
-                       "that same day", "the day it happened", "same day it happened"})  # fmt: skip
-_DANGER = re.compile(r"\b(in danger|emergency|help me now|being attacked|going to kill)")
-_SELF_HARM = re.compile(
-    r"\b(suicid|kill myself|killing myself|end my life|end it all|take my (own )?life|"
-    r"self[- ]?harm|hurt(ing)? myself|harm(ing)? myself|want to die|wanna die|better off dead)"
-)
+                       "that same day", "the day it happened", "same day it happened",
+                       "later that day", "that night", "that evening", "the same night",
+                       "same night", "straight away", "straightaway", "right away"})  # fmt: skip
+_NOTICE = {Risk.SELF_HARM: Said.SELF_HARM, Risk.DANGER: Said.SAFETY}
 
 
 def safety_note(words: str) -> Note | None:
     """Samaritans for words of suicide or self-harm, 999 for danger, else nothing."""
-    if _SELF_HARM.search(words):
-        return Note(Said.SELF_HARM)
-    if _DANGER.search(words):
-        return Note(Said.SAFETY)
-    return None
+    risk = risk_in(words)
+    return Note(_NOTICE[risk]) if risk is not None else None
 
 
 RESTART_CHOICES = (Choice("yes", "Yes, start again"), Choice("no", "No, keep my answers"))
@@ -164,11 +163,18 @@ class Dialog:
         given = self.model.given
         question = BY_FIELD[step[0]].bind(given.facts(step[1]))
         safety = safety_note(words)
-        if safety is not None and not question.narrative:
+        warned, self.model.warned = self.model.warned == [step[0], step[1]], None
+        if safety is not None and question.kind == Kind.TEXT and not question.narrative \
+                and not warned:  # fmt: skip
+            # "I am in danger" typed as a name is a call for help, not a name: the notice, and
+            # the question again. Said again, it is their answer: never ask for ever.
+            self.model.warned = [step[0], step[1]]
             return self._ask([safety])
         try:
             value = self._read(question, step, inbound, words, command, today)
         except Invalid as problem:
+            if safety is not None:  # a call for help, not an answer: the notice, then the question
+                return self._ask([safety])
             return self._ask([], problem=str(problem))
         suggested = suggest_email(value) if question.kind == Kind.EMAIL and value else None
         if suggested:  # a likely typo in the domain: ask before keeping it (GOV.UK pattern)
@@ -192,7 +198,7 @@ class Dialog:
                 self.model.step = ["appeal_reference", None]
                 return self._ask([], problem=miss)
             notes += [Note(Said.NOTE, text=line) for line in said]
-        if question.narrative and safety is not None:
+        if safety is not None:  # the answer is kept, and the notice given with it
             notes.append(safety)
         if question.ends_with is not None and value == question.ends_on:
             lifecycle(self.model).send("decline")
@@ -232,11 +238,19 @@ class Dialog:
         elif question.field == "report_date" and words in _SAME_DAY and isinstance(happened, str):
             value = happened  # reported the day it happened
         else:
-            value = question.parse(inbound.text, today)
+            value = None
+            if question.field == "report_date" and isinstance(happened, str):
+                # "the next day", "a few days later": counted from the incident's date
+                value = parse_later(inbound.text, dt.date.fromisoformat(happened), today)
+            if value is None:
+                value = question.parse(inbound.text, today)
         if isinstance(value, dt.date):
             value = value.isoformat()
         elif isinstance(value, Approximate):
             value = value.to_json()  # what they said, with its precision
+        if question.ends_with is not None and value == question.ends_on and \
+                inbound.values is None and not is_clear_no(inbound.text):  # fmt: skip
+            raise Invalid(question.unclear_end())  # ending needs a clear no: else ask again
         problem = question.check(value, facts) if question.check else None
         if problem:
             raise Invalid(problem)

@@ -36,6 +36,9 @@ class DialogModel:
     """What a channel's renderer keeps between turns (which part of the answers SMS showed)."""
     questionnaire: str = "request"
     """Which questionnaire this conversation runs: `request`, or `appeal` after a review."""
+    warned: list[Any] | None = None
+    """The step whose answer was just taken as a call for help (a safety notice instead): the
+    same step answered again is an answer, whatever its words."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready deep copy."""

@@ -86,6 +86,33 @@ _NO = {
 }  # fmt: skip
 
 
+_YES_IDIOMS = re.compile(
+    r"^(no (problem|problems|worries|probs|bother|objection|objections)( at all)?|not a problem"
+    r"|(i )?dont mind|(yes )?thats (fine|ok|okay)|fine( by me)?|go ahead|happy to|(yes )?of course)"
+    r"( (thanks|thank you|please|go ahead))?$"
+)
+"""Yes in everyday words that start like a no ("no problem")."""
+
+_REFUSAL = frozenset({"no", "nope", "nah", "n", "not", "dont", "doesnt", "didnt", "havent",
+                      "hasnt", "disagree", "never", "2", "refuse"})  # fmt: skip
+_REFUSAL_WORDS = _REFUSAL | frozenset({
+    "i", "they", "he", "she", "we", "do", "does", "did", "have", "has", "agree", "agreed",
+    "consent", "given", "yet", "thanks", "thank", "you", "sorry", "way", "want", "wanna", "to",
+    "share", "shared", "my", "our", "details", "it", "that", "them", "this", "please", "at",
+    "all", "really", "definitely", "sure", "asked", "yes",
+})  # fmt: skip
+
+
+def is_clear_no(text: str) -> bool:
+    """True when the words say no and nothing else ("no", "no thank you", "they have not agreed"),
+    so an answer that ends a conversation is never read into something ambiguous ("no problem",
+    "no he cant, he has dementia")."""
+    words = simplify(text).replace("'", "").split()
+    if not words or "yes" in words[:1]:
+        return False
+    return any(w in _REFUSAL for w in words) and all(w in _REFUSAL_WORDS for w in words)
+
+
 _UNSURE = re.compile(r"^(not sure|unsure|maybe|perhaps|possibly|dunno|don'?t know|idk|no idea|"
                      r"might be|could be|i'?m not sure|im not sure)\b")  # fmt: skip
 
@@ -94,7 +121,7 @@ def parse_yes_no(text: str, unsure: str = "") -> bool:
     """Read yes or no, by word, number (1 yes, 2 no) or common synonym; `unsure` is what to
     say to someone who is not sure."""
     words = simplify(text)
-    if words in _YES or words == "1":
+    if words in _YES or words == "1" or _YES_IDIOMS.match(words.replace("'", "")):
         return True
     if words in _NO or words == "2":
         return False
@@ -145,11 +172,16 @@ def parse_choice(text: str, choices: Sequence[Choice]) -> str:
 _SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bplus\b|\bn\b|\ban\b|\b'n'\b)\s*")
 
 
+_ALL = frozenset({"all", "all of them", "all of the above", "all of these", "them all", "any",
+                  "any of them", "all are safe", "all of them are safe", "all safe", "all ok",
+                  "everything", "all ways", "all of those", "all fine"})  # fmt: skip
+
+
 def parse_multi_choice(text: str, choices: Sequence[Choice]) -> list[str]:
     """Read one or more choices separated by commas or 'and', keeping the listed order."""
     words = simplify(text)
-    if words in {"all", "all of them", "all of the above"}:
-        return [c.value for c in choices]
+    if words in _ALL:  # every option, but never "none" with them
+        return [c.value for c in choices if c.value != "none"]
     # Split before simplifying, which would drop the commas.
     parts = [simplify(p) for p in _SPLIT.split(clean_text(text).lower())]
     parts = [p for p in parts if p]
@@ -200,6 +232,19 @@ def parse_phone(text: str, region: str = "GB") -> str:
     if not phonenumbers.is_valid_number(number):
         raise Invalid("That is not a valid phone number. Check it and try again.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+_TEXTABLE = frozenset({phonenumbers.PhoneNumberType.MOBILE,
+                       phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE})  # fmt: skip
+
+
+def can_text(e164: str) -> bool:
+    """True when a stored number can get texts: a mobile, not a landline or an 0300 number."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(number) in _TEXTABLE
 
 
 def format_phone(e164: str) -> str:
@@ -420,6 +465,43 @@ def _approximate(words: str, today: dt.date) -> Approximate | dt.date | None:
         start = dt.date(day.year, 1, 1)
         return Approximate(words, "year", start, min(dt.date(day.year, 12, 31), today))
     return day
+
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1}  # fmt: skip
+_NEXT_DAY = re.compile(
+    r"^(the )?(next|following) (day|morning|evening)$|^(the )?(day|morning) after$"
+    r"|^(on )?the day after( it happened)?$"
+)
+_LATER = re.compile(r"^(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|a|an) "
+                    r"(days?|weeks?) (later|after|after that|after it happened)$")  # fmt: skip
+_FEW_LATER = re.compile(
+    r"^(a few|few|a couple of|a couple|couple of|several) (days|weeks) (later|after|after that"
+    r"|after it happened)$"
+)
+
+
+def parse_later(text: str, happened: dt.date, today: dt.date) -> dt.date | Approximate | None:
+    """A report date told from the incident's: "the next day", "2 days later", "a few days
+    later"; None when the words are not one of those."""
+    words = simplify(text).replace("'", "")
+    if _NEXT_DAY.match(words):
+        return _checked(happened + dt.timedelta(days=1), today)
+    later = _LATER.match(words)
+    if later:
+        count = _NUMBER_WORDS.get(later.group(1)) or int(later.group(1))
+        days = count * (7 if later.group(2).startswith("week") else 1)
+        return _checked(happened + dt.timedelta(days=days), today)
+    few = _FEW_LATER.match(words)
+    if few:  # a range after the incident, as "a few days ago" is a range before today
+        span = 7 if few.group(2) == "weeks" else 1
+        low, high = (2, 3) if "couple" in few.group(1) else (2, 6)
+        earliest = happened + dt.timedelta(days=low * span)
+        if earliest > today:
+            raise Invalid("The date must be today or in the past.")
+        latest = min(happened + dt.timedelta(days=high * span), today)
+        return Approximate(words, "about", earliest, latest)
+    return None
 
 
 def parse_date(

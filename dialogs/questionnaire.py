@@ -11,6 +11,7 @@ channel without buttons adds ("Type yes or no.").
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
@@ -93,6 +94,8 @@ class Question:
     """What to say to a resident who is not sure (a yes or no question)."""
     choices_from: Callable[[Facts], tuple[Choice, ...]] | None = None
     """Options that depend on the answers (the councils a postcode may be in)."""
+    reads: Callable[[Question, str, dt.date], Any] | None = None
+    """Its own way of reading an answer, instead of its kind's (victim consent)."""
 
     def bind(self, facts: Facts) -> Question:
         """This question with its options for these answers (itself when they are fixed)."""
@@ -112,7 +115,13 @@ class Question:
             raise parsing.Invalid(
                 "That is longer than this question needs. Please give a shorter answer."
             )
-        return _PARSERS[self.kind](self, text, today)
+        return (self.reads or _PARSERS[self.kind])(self, text, today)
+
+    def unclear_end(self) -> str:
+        """What to say when an answer that would end the conversation is not clearly that."""
+        if self.kind == Kind.YES_NO:
+            return "I was not sure if that means yes or no. Please answer yes or no."
+        return "I was not sure which answer you meant. Please choose one of the options."
 
 
 MAX_SHORT_ANSWER = 300
@@ -232,6 +241,99 @@ SAFETY_CHOICES = (
     Choice("none", "None is safe", ("none", "none of these", "nothing", "no way", "none is safe")),
 )
 
+_CANNOT_AGREE = re.compile(
+    r"\b((cant|cannot|can not|unable to|not able to|isnt able to|is not able to|too ill to"
+    r"|too unwell to) (agree|consent|understand|decide|say|give|sign|communicate|speak|answer)"
+    r"|(he|she|they|them) (cant|cannot|can not)\b|^(no )?(cant|cannot|can not)$"
+    r"|dementia|alzheimer\w*|lacks? (the )?(mental )?capacity"
+    r"|(no|not have|doesnt have|does not have|hasnt got|has not got|without|lost) (the )?(mental )?"
+    r"capacity"
+    r"|too (ill|unwell|poorly|sick)|in a coma|unconscious|brain injury|unable"
+    r"|(doesnt|does not|dont|do not|cant|cannot) understand)"
+)
+"""Words that say the victim cannot agree (capacity), even when they start with no."""
+
+
+def _victim_consent(question: Question, text: str, today: dt.date) -> str:
+    """Yes, no, or they cannot agree: words of capacity first ("no he cant, he has dementia")."""
+    if _CANNOT_AGREE.search(parsing.simplify(text).replace("'", "")):
+        return "cannot_consent"
+    if parsing.is_clear_no(text):  # "no, they have not agreed" names the yes too
+        return "no"
+    return parsing.parse_choice(text, question.choices)
+
+
+_WAYS = {
+    "phone_call": r"(call|calls|calling|ring|ringing|phone|phones|phoning|phone calls?)",
+    "voicemail": r"(voicemails?|answerphone|answer phone|(leave|leaving) (a )?messages?)",
+    "sms": r"(text|texts|texting|txt|txts|sms|text messages?)",
+    "email": r"(email|emails|emailing|e-mails?|e mails?)",
+    "letter": r"(letter|letters|post|posting|write|writing)",
+}
+_NEGATED = {
+    way: re.compile(
+        rf"\b(dont|do not|never|no|not|cant|cannot|can not|mustnt|must not|shouldnt|should not"
+        rf"|stop|avoid|without)( \w+){{0,2}} {words}\b"
+        rf"|\b{words} ((are|is|would be|will be) (not|never) |arent |isnt |wouldnt be |not "
+        rf"|(would|will) (not|never) be |wont be "
+        rf"|(are|is|would be|will be) un)safe\b"
+    )
+    for way, words in _WAYS.items()
+}
+
+
+def ways_said_unsafe(text: str | None) -> set[str]:
+    """The safe-contact choices (sms, phone_call ...) the words say are not safe to use: "please
+    dont text", "texts are not safe", "no letters". Read cautiously: "dont ring after 6pm" counts
+    phone calls too, so a way is never used, or named, on a guess."""
+    if not text:
+        return set()
+    words = re.sub(r"\b(dont|do not) mind\b", "", parsing.simplify(text).replace("'", ""))
+    return {way for way, negated in _NEGATED.items() if negated.search(words)}
+
+
+def _contact_safety(question: Question, text: str, today: dt.date) -> list[str]:
+    """The ways that are safe; words saying a way is not safe are never read as choosing it."""
+    if ways_said_unsafe(text):
+        raise parsing.Invalid(
+            "Thank you for telling us. We will not use a way you say is not safe. Now choose "
+            "only the ways that are safe. If no way is safe, choose None is safe."
+        )
+    return parsing.parse_multi_choice(text, question.choices)
+
+
+_JUST_YES = re.compile(
+    r"^(yes|yeah|yep|yup|ye|y|aye|i did|i do|i have|i got one|got one|they did|correct)"
+    r"( (i did|i do|i have|i have one|i got one|got one|i think so|they did|they gave me one"
+    r"|please|thanks))*$"
+)
+
+
+def _hate_categories(question: Question, text: str, today: dt.date) -> list[str] | None:
+    """What the hate is about; "not sure" is an answer (none chosen), for staff to ask about."""
+    if parsing.is_unknown(text) or parsing.simplify(text) in _UNSURE_WORDS:
+        return None
+    return parsing.parse_multi_choice(text, question.choices)
+
+
+_UNSURE_WORDS = frozenset({"not sure", "unsure", "dont know", "don't know", "no idea", "dunno",
+                           "idk", "maybe", "not really sure", "im not sure", "i'm not sure",
+                           "i dont know", "i don't know", "not certain"})  # fmt: skip
+
+
+def _reference(question: Question, text: str, today: dt.date) -> str | None:
+    """A reference or crime number: "yes" is not one, so ask for the number itself; a clear no
+    or "not sure" is none given."""
+    words = parsing.simplify(text).replace("'", "")
+    if parsing.is_clear_no(text) or parsing.is_unknown(text):
+        return None
+    if _JUST_YES.match(words):
+        raise parsing.Invalid(
+            "Thank you. Please type the number itself. If you do not have it to hand, type no."
+        )
+    return parsing.parse_text(text, what="the reference or crime number")
+
+
 _MIGHT_BE_HATE = (
     "If you think it might be, answer yes. The team will talk it through with you. "
     "If you think it is not, answer no."
@@ -269,10 +371,26 @@ def _safe_ways(value: Any, facts: Facts) -> str | None:
 
 def _contact_works(value: Any, facts: Facts) -> str | None:
     """The chosen way to contact must have the details it needs."""
-    if value in {"phone", "sms"} and not facts.answers.get("phone"):
+    phone = str(facts.answers.get("phone") or "")
+    if value in {"phone", "sms"} and not phone:
         return "You did not give a phone number. Choose another way, or go back to add it."
+    if value == "sms" and not parsing.can_text(phone):
+        return (
+            f"We cannot send texts to {parsing.format_phone(phone)}, because it is not a mobile "
+            "number. Choose another way, or go back to give a mobile number."
+        )
     if value == "email" and not facts.answers.get("email"):
         return "You did not give an email address. Choose another way, or go back to add it."
+    return None
+
+
+def _textable(value: Any, facts: Facts) -> str | None:
+    """A number changed after choosing texts must still get them."""
+    if value and facts.says("contact_preference", "sms") and not parsing.can_text(value):
+        return (
+            "You asked us to contact you by text, but we cannot send texts to this number "
+            "because it is not a mobile. Give a mobile number, or change how to contact you."
+        )
     return None
 
 
@@ -371,6 +489,7 @@ QUESTIONS: tuple[Question, ...] = (
         help="We need their agreement. If they cannot agree, for example they lack capacity, you "
         "can still ask and the team will decide.",
         choices=VICTIM_CONSENT_CHOICES,
+        reads=_victim_consent,
         ask_if=_representative,
         section=YOUR_DETAILS,
         change_words=("victim agreed", "victim consent", "their agreement", "agreement"),
@@ -388,6 +507,7 @@ QUESTIONS: tuple[Question, ...] = (
         optional=True,
         skip_words=(*_SKIP, "through me", "me", "via me", "contact me"),
         ask_if=_representative,
+        narrative=True,
         section=YOUR_DETAILS,
         change_words=("victim contact", "their contact", "how to reach them", "reach them"),
     ),
@@ -440,6 +560,7 @@ QUESTIONS: tuple[Question, ...] = (
         # Skippable until an email address is known to be missing too.
         optional=lambda f: "email" not in f.answers or bool(f.answers.get("email")),
         skip_words=(*_SKIP, "i don't have one", "dont have one", "no phone"),
+        check=_textable,
         section=YOUR_DETAILS,
         change_words=("phone", "phone number", "number", "mobile", "telephone", "mobile number"),
     ),
@@ -480,6 +601,7 @@ QUESTIONS: tuple[Question, ...] = (
         typed="For example, type 1, 4.",
         help="We only use the ways you say are safe.",
         choices=SAFETY_CHOICES,
+        reads=_contact_safety,
         check=_safe_ways,
         section=YOUR_DETAILS,
         change_words=("contact safety", "safe ways", "safe ways to contact me", "safety"),
@@ -508,6 +630,7 @@ QUESTIONS: tuple[Question, ...] = (
         typed="Type no if not.",
         optional=True,
         skip_words=_SKIP,
+        narrative=True,
         section=YOUR_DETAILS,
         change_words=("support", "support needs", "help to take part", "interpreter"),
     ),
@@ -517,6 +640,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Where it happens",
         "Where does the behaviour happen? For example a street, a block of flats or a park.",
         short="Where does it happen? For example a street, block or park.",
+        narrative=True,
         section=ABOUT_PROBLEM,
         change_words=("location", "where", "where it happens", "place"),
     ),
@@ -557,6 +681,7 @@ QUESTIONS: tuple[Question, ...] = (
         short="What is it about? Choose one or more, eg 1, 3.",
         typed="For example, type 1, 3.",
         choices=HATE_CHOICES,
+        reads=_hate_categories,
         ask_if=_hate,
         section=ABOUT_PROBLEM,
         change_words=("type of hate", "hate type", "hate categories", "what it is about"),
@@ -647,6 +772,7 @@ QUESTIONS: tuple[Question, ...] = (
         typed="Type it, or type no.",
         hint="You can skip this if you did not get one.",
         optional=True,
+        reads=_reference,
         loop=INCIDENT_LOOP,
         section="Incident",
         skip_words=(

@@ -7,7 +7,9 @@ from typing import Any
 
 from dialogs.calendar import Period
 from dialogs.model import DialogModel
+from dialogs.parsing import can_text
 from dialogs.policy import Policy
+from dialogs.questionnaire import ways_said_unsafe
 from dialogs.screening import screen
 
 SCHEMA_VERSION = "2"
@@ -19,10 +21,38 @@ SAFE_WAY_FOR = {"phone": "phone_call", "sms": "sms", "email": "email", "letter":
 """The `contact_safety` value that makes each way of contacting safe to use."""
 
 
+SAFE_WAY = "safe_way"
+"""How the team will contact someone whose preferred way is not safe: a way they said is."""
+CAREFULLY = "carefully"
+"""How the team will contact someone who said no way is safe."""
+
+
 def safe_to_use(applicant: dict[str, Any], way: str) -> bool:
-    """True when the applicant said `way` (sms, email) is safe, or was never asked (version 1)."""
+    """True when the applicant said `way` (sms, email) is safe, or was never asked (version 1),
+    and their note on contacting them safely does not say otherwise ("please dont text")."""
     safety = applicant.get("contact_safety")
-    return safety is None or SAFE_WAY_FOR.get(way, way) in safety
+    safe_way = SAFE_WAY_FOR.get(way, way)
+    if safe_way in ways_said_unsafe(applicant.get("safe_contact")):
+        return False
+    return safety is None or safe_way in safety
+
+
+def contact_way(applicant: dict[str, Any]) -> str:
+    """How the resident is told the team will contact them: their preferred way (phone, sms,
+    email, letter) when it is safe, else `SAFE_WAY`, or `CAREFULLY` when no way is safe. Never a
+    way they said is not safe."""
+    preference = str(applicant.get("contact_preference") or "")
+    if (
+        preference in SAFE_WAY_FOR
+        and safe_to_use(applicant, preference)
+        and (preference != "sms" or can_text(str(applicant.get("phone") or "")))
+    ):
+        return preference
+    safety = applicant.get("contact_safety")
+    unsafe = ways_said_unsafe(applicant.get("safe_contact"))
+    if safety is None or any(way not in {"none", *unsafe} for way in safety):
+        return SAFE_WAY
+    return CAREFULLY
 
 
 def _exact(value: Any) -> str | None:

@@ -228,10 +228,10 @@ class ChatRenderer:
         """Why the conversation has ended, in words."""
         reason = outcome.ended
         assert reason is not None
+        sms = self.channel == Channel.SMS
         if outcome.notes and outcome.notes[-1].said == Said.ENDED:
-            sms = self.channel == Channel.SMS
             return texts.ended(reason, outcome.reference, self.policy, sms=sms)
-        return texts.declined(reason, self.policy)
+        return texts.declined(reason, self.policy, sms=sms)
 
     def confirmation(self, outcome: Outcome) -> list[str]:
         """What the resident hears once the request is sent."""

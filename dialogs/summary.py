@@ -1,7 +1,8 @@
 """The staff summary of an intake record: sections a person can act on in one read.
 
-It opens with an at-a-glance block (who and where, outcome and route, acknowledge-by, how to
-contact safely, hate, under 18s), then the detail. The same sections feed the plain-text email
+It opens with an at-a-glance block (a safety risk first, when the resident's words suggest one;
+who and where, outcome and route, acknowledge-by, how to contact safely, hate, under 18s), then
+the detail. The same sections feed the plain-text email
 body here and the HTML body (a template in `bot/templates`), so the two never disagree.
 Version 1 records (no contact safety, no per-incident hate) read the same way.
 """
@@ -22,6 +23,8 @@ from dialogs.questionnaire import CONTACT_CHOICES
 from dialogs.questionnaire import HATE_CHOICES
 from dialogs.questionnaire import RELATIONSHIP_CHOICES
 from dialogs.questionnaire import SAFETY_CHOICES
+from dialogs.safety import Risk
+from dialogs.safety import risks_in
 
 OUTCOME_WORDS = {
     "meets_threshold": "Meets the threshold",
@@ -155,6 +158,54 @@ def vulnerability_line(record: dict[str, Any]) -> str:
     return "No impact described"
 
 
+RISK_WORDS = {
+    Risk.SELF_HARM: "SUICIDE OR SELF-HARM: their words may be about suicide or self-harm "
+    "({where}). The bot gave them the Samaritans number (116 123) and 999. Check they are safe",
+    Risk.DANGER: "DANGER: their words may mean they or someone else is in danger ({where}). "
+    "The bot told them to call 999 if in danger now. Check they are safe",
+}
+
+
+def _free_text(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """Everything the resident typed in their own words, with where they typed it."""
+    applicant = record["applicant"]
+    victim = record.get("victim") or {}
+    said = [
+        ("their name", applicant.get("name")),
+        ("address", applicant.get("address")),
+        ("contacting them safely", applicant.get("safe_contact")),
+        ("victim's name", victim.get("name")),
+        ("how to reach the victim", victim.get("contact")),
+        ("help to take part", record.get("support_needs")),
+        ("where it happens", record.get("location")),
+        ("who is causing it", record.get("perpetrators")),
+        ("housing provider", record.get("housing_provider")),
+    ]
+    for number, incident in enumerate(record["incidents"], start=1):
+        said.append((f"incident {number}", incident.get("description")))
+        said.append((f"incident {number} reference", incident.get("reference")))
+    said += [
+        ("what the agencies have done", record.get("agency_response")),
+        ("impact", record.get("impact")),
+        ("what they would like to happen", record.get("desired_outcome")),
+    ]
+    return [(where, text) for where, text in said if isinstance(text, str) and text]
+
+
+def risk_lines(record: dict[str, Any]) -> list[str]:
+    """A line for each kind of risk the resident's words suggest (the bot gave them the same
+    safety notice as they typed), saying where; none when nothing suggests one."""
+    places: dict[Risk, list[str]] = {risk: [] for risk in Risk}
+    for where, text in _free_text(record):
+        for risk in risks_in([text]):
+            places[risk].append(where)
+    return [
+        RISK_WORDS[risk].format(where="in " + join_labels(places[risk]))
+        for risk in Risk
+        if places[risk]
+    ]
+
+
 def _who_and_where(record: dict[str, Any]) -> str:
     applicant = record["applicant"]
     who = applicant["name"]
@@ -167,11 +218,13 @@ def _who_and_where(record: dict[str, Any]) -> str:
 
 
 def at_a_glance(record: dict[str, Any]) -> Section:
-    """The six things staff decide on first."""
-    label_safety = "How to contact safely"
+    """The things staff decide on first: any safety risk, then the six for every request."""
+    label_safety, label_risk = "How to contact safely", "Safety risk"
+    risks = [(label_risk, line) for line in risk_lines(record)]
     return Section(
         "At a glance",
         [
+            *risks,
             ("Who and where", _who_and_where(record)),
             ("Outcome and route", outcome_and_route(record["screening"])),
             ("Acknowledge by", _date(record.get("deadlines", {}).get("acknowledge_by"))),
@@ -180,7 +233,7 @@ def at_a_glance(record: dict[str, Any]) -> Section:
             ("Anyone responsible under 18", _under_18(record)),
         ],
         [],
-        strong=frozenset({label_safety}),
+        strong=frozenset({label_safety, label_risk}),
     )
 
 

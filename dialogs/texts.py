@@ -11,6 +11,8 @@ import datetime as dt
 
 from dialogs.parsing import format_date
 from dialogs.policy import Policy
+from dialogs.record import CAREFULLY
+from dialogs.record import SAFE_WAY
 from dialogs.turn import Said
 from dialogs.vocabulary import EndReason
 from dialogs.vocabulary import Outcome
@@ -119,31 +121,41 @@ def commands_help(policy: Policy, typed: bool, sms: bool = False) -> str:
     )
 
 
+def start_again(sms: bool = False) -> str:
+    """How to start a new request once a conversation has ended, in the channel's own terms."""
+    return "To start again, text NEW." if sms else "To start again, choose Start a new request."
+
+
 def ended(reason: EndReason, reference: str | None, policy: Policy, sms: bool = False) -> str:
     """Said to a message that arrives after the conversation has ended."""
-    again = "To start a new request, text NEW." if sms else ""
     if reason == EndReason.SUBMITTED and reference:
+        again = "To start a new request, text NEW." if sms else ""
         return (
             f"Your request has been sent. Your reference is {reference}. "
             f"To ask about it, call {policy.team_phone}. {after_review_sms(policy)} {again}"
         ).strip()
-    if sms:
-        return f"This conversation has ended. {again} {SAFETY}"
-    return f"This conversation has ended. To start a new request, start a new chat. {SAFETY}"
+    return f"This conversation has ended. Nothing has been sent. {start_again(sms)} {SAFETY}"
 
 
-def declined(reason: EndReason, policy: Policy) -> str:
+def declined(reason: EndReason, policy: Policy, sms: bool = False) -> str:
     """Said when the conversation ends because someone did not agree."""
     if reason == EndReason.NO_VICTIM_CONSENT:
         return (
             "We can only review a case for someone else if they agree. Nothing has been sent. "
-            "Ask them first, then start again. They can also ask for a review themselves, "
-            f"or call {policy.team_phone}."
+            f"Once they agree, you can start again. {start_again(sms)} They can also ask for a "
+            f"review themselves, or call {policy.team_phone}."
+        )
+    if sms:
+        return (
+            "We cannot do a case review without sharing your details, because a review cannot "
+            "be anonymous. Nothing has been sent. If you change your mind, text NEW. To talk it "
+            f"through, call {policy.team_phone}. {SMS_DANGER}"
         )
     return (
         "We cannot do a case review without sharing your details with the agencies, "
-        "because a review cannot be anonymous. Nothing has been sent. "
-        f"If you want to talk it through, call {policy.team_phone}. {SAFETY}"
+        "because a review cannot be anonymous. Nothing has been sent. If you change your mind, "
+        f"you can start again. {start_again()} To talk it through, call {policy.team_phone}. "
+        f"{SAFETY}"
     )
 
 
@@ -191,19 +203,35 @@ def confirmation(
     sms: bool = False,
 ) -> list[str]:
     """What the resident hears once the request is sent: reference, what next, by when."""
+    when = format_date(acknowledge_by)
     if sms:
         return [
-            f"Request sent. Your reference is {reference}. The {policy.team_name} will contact "
-            f"you by {contact} by {format_date(acknowledge_by)}. {LOOKING_AT_SMS[outcome]} To ask "
-            f"about it, call {policy.team_phone}. In danger? Call 999."
+            f"Request sent. Your reference is {reference}. "
+            f"{will_contact(policy.team_name, contact, when, sms=True)} "
+            f"{LOOKING_AT_SMS[outcome]} To ask about it, call {policy.team_phone}. "
+            "In danger? Call 999."
         ]
     return [
         f"Request sent. Your reference is {reference}. Keep it safe.",
-        f"The {policy.team_name} will contact you by {contact} by "
-        f"{format_date(acknowledge_by)}. " + looking_at(outcome, routes_met),
+        f"{will_contact(policy.team_name, contact, when)} " + looking_at(outcome, routes_met),
         " ".join(after_review(policy)),
         f"To ask about your request, call {policy.team_phone}. {SAFETY}",
     ]
+
+
+def will_contact(team: str, contact: str, when: str, sms: bool = False) -> str:
+    """Who will contact the resident, how and by when: by the way they chose only when it is
+    safe (`dialogs.record.contact_way`), never a way they said is not safe."""
+    if contact == SAFE_WAY:
+        return f"The {team} will contact you by {when}, in a way you told us is safe."
+    if contact == CAREFULLY:
+        if sms:
+            return f"The {team} will take care to get in touch safely by {when}."
+        return (
+            f"You told us no way of contacting you is safe. The {team} will take care to get in "
+            f"touch safely by {when}, using what you told us."
+        )
+    return f"The {team} will contact you by {CONTACT_WORDS.get(contact, contact)} by {when}."
 
 
 def after_review(policy: Policy) -> list[str]:

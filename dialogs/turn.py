@@ -119,6 +119,8 @@ class Submission:
     routes_met: tuple[str, ...]
     acknowledge_by: dt.date
     contact: str
+    """How the team will contact them (`dialogs.record.contact_way`): the way they chose when it
+    is safe, else a way they said is safe, or carefully when none is."""
     said: tuple[str, ...] = ()
     """Words already written for the resident (an appeal's), said instead of the request's."""
 

@@ -125,6 +125,25 @@ def test_no_consent_explains_and_gives_phone_route(resident: Resident) -> None:
     assert resident.say("yes").done  # a late message gets an answer, not an error
 
 
+@pytest.mark.parametrize("channel", ["web", "sms"])
+def test_after_a_no_the_resident_is_told_how_to_start_again(
+    default_policy: Policy, channel: str
+) -> None:
+    resident = Resident(default_policy, channel)
+    how = "text NEW" if channel == "sms" else "choose Start a new request"
+    assert resident.say("no").done
+    assert how in resident.text
+    assert resident.say("start again").done
+    assert f"To start again, {how}." in resident.text
+
+
+def test_a_representative_told_no_is_told_how_to_start_again(resident: Resident) -> None:
+    assert resident.say("yes", "2", "Sam Patel", "friend", "no").done
+    assert "Once they agree, you can start again. To start again, choose Start a new" in (
+        resident.text
+    )
+
+
 def test_hate_path_asks_categories_and_records_them(resident: Resident) -> None:
     resident.say(*VICTIM_DETAILS, "yes")
     assert resident.field == "hate_categories"

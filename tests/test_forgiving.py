@@ -206,3 +206,169 @@ def test_the_phone_re_prompt_gives_an_example_that_is_accepted() -> None:
     example = re.search(r"for example ([\d ]+\d)", str(refused.value))
     assert example is not None
     assert parse_phone(example.group(1)).startswith("+44")
+
+
+@pytest.mark.parametrize(
+    ("before", "field", "reply"),
+    [
+        (
+            VICTIM_DETAILS[:10],
+            "support_needs",
+            "she needs someone with her, emergency contact is me",
+        ),
+        (VICTIM_DETAILS[:11], "location", "by the emergency exit at the back of the Co-op"),
+        (VICTIM_DETAILS[:11], "location", "Outside my flat. It's an emergency, they are there now"),
+    ],
+)
+def test_an_answer_with_emergency_in_it_is_kept_and_the_conversation_goes_on(
+    resident: Resident, before: list[str], field: str, reply: str
+) -> None:
+    resident.say(*before)
+    assert resident.field == field
+    resident.say(reply)
+    assert resident.model.answers[field] == reply
+    assert resident.field != field
+
+
+def test_a_call_for_help_at_a_question_is_answered_with_999_then_never_asked_for_ever(
+    resident: Resident,
+) -> None:
+    resident.say("yes", "1")
+    resident.say("Emergency")
+    assert "999" in resident.text
+    assert resident.field == "name", "a call for help, not a name: the question again"
+    resident.say("Emergency")
+    assert resident.field == "address", "said again, it is their answer"
+    resident.say("I am in danger")  # a call for help at the next question gets the notice again
+    assert "999" in resident.text and resident.field == "address"
+
+
+@pytest.mark.parametrize("reply", ["yes, it's an emergency", "yes but i am not safe"])
+def test_a_yes_with_danger_words_is_taken_with_the_999_notice(
+    resident: Resident, reply: str
+) -> None:
+    resident.say(reply)
+    assert "999" in resident.text
+    assert resident.model.answers["consent"] is True
+    assert resident.field == "applicant_role"
+
+
+@pytest.mark.parametrize(
+    "reply", ["no he cant, he has dementia", "No, she's too ill", "no she doesnt understand"]
+)
+def test_a_no_that_says_the_victim_cannot_agree_is_read_as_cannot_agree(
+    resident: Resident, reply: str
+) -> None:
+    resident.say("yes", "2", "Sam Patel", "family", reply)
+    assert not resident.last or not resident.last.done
+    assert resident.model.answers["victim_consent"] == "cannot_consent"
+    assert resident.field == "victim_contact"
+
+
+@pytest.mark.parametrize("reply", ["no problem", "No problem!", "no worries", "i dont mind"])
+def test_no_problem_at_the_first_question_is_a_yes(resident: Resident, reply: str) -> None:
+    resident.say(reply)
+    assert resident.model.answers["consent"] is True
+    assert resident.field == "applicant_role"
+
+
+@pytest.mark.parametrize(
+    ("before", "reply"),
+    [
+        ([], "no thats fine"),
+        ([], "no idea what this is"),
+        (["yes", "2", "Sam Patel", "family"], "no idea"),
+        (["yes", "2", "Sam Patel", "family"], "no but i look after him"),
+    ],
+)
+def test_an_unclear_answer_that_would_end_the_conversation_is_asked_again(
+    resident: Resident, before: list[str], reply: str
+) -> None:
+    resident.say(*before)
+    field = resident.field
+    resident.say(reply)
+    assert resident.last and not resident.last.done
+    assert resident.field == field
+    assert resident.last.problem
+
+
+@pytest.mark.parametrize(
+    ("before", "reply"),
+    [([], "no"), ([], "No thank you"), (["yes", "2", "Sam Patel", "family"], "no not yet")],
+)
+def test_a_clear_no_still_ends_the_conversation(
+    resident: Resident, before: list[str], reply: str
+) -> None:
+    assert resident.say(*before, reply).done
+
+
+@pytest.mark.parametrize("reply", ["yes", "Yes I did", "yeah got one"])
+def test_yes_at_the_reference_number_asks_for_the_number_itself(
+    resident: Resident, reply: str
+) -> None:
+    resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", "police", "12 days ago")
+    assert resident.field == "report_reference"
+    resident.say(reply)
+    assert resident.field == "report_reference"
+    assert "Please type the number itself" in resident.text
+    resident.say("CR/123456/26")
+    assert resident.model.incidents[0]["report_reference"] == "CR/123456/26"
+    assert resident.field == "another_incident"
+
+
+def test_a_plain_no_at_the_reference_number_is_none(resident: Resident) -> None:
+    resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", "police", "12 days ago")
+    resident.say("no I didnt")
+    assert resident.model.incidents[0]["report_reference"] is None
+
+
+@pytest.mark.parametrize("reply", ["all of them", "All", "all are safe"])
+def test_all_of_them_at_the_safe_ways_chooses_every_way_but_none(
+    resident: Resident, reply: str
+) -> None:
+    resident.say(*VICTIM_DETAILS[:8])
+    assert resident.field == "contact_safety"
+    resident.say(reply)
+    assert resident.model.answers["contact_safety"] == [
+        "phone_call", "voicemail", "sms", "email", "letter"
+    ]  # fmt: skip
+    assert resident.field == "safe_contact"
+
+
+@pytest.mark.parametrize("reply", ["dont know", "not sure", "I don't know"])
+def test_not_sure_what_the_hate_is_about_is_an_answer(
+    default_policy: Policy, resident: Resident, reply: str
+) -> None:
+    resident.say(*VICTIM_DETAILS, "yes")
+    assert resident.field == "hate_categories"
+    resident.say(reply)
+    assert resident.field == "incident_date"
+    assert resident.model.answers["hate_categories"] is None
+    model = model_at_review(hate_motivated=True, hate_categories=None)
+    model.incidents[0]["incident_hate"] = True
+    record = answers_to_record(model, channel="web", policy=default_policy)
+    assert record["hate_motivated"] is True and record["hate_categories"] == []
+
+
+@pytest.mark.parametrize(
+    ("reply", "reported"),
+    [
+        ("the next day", "2026-11-02"),
+        ("The day after", "2026-11-02"),
+        ("2 days later", "2026-11-03"),
+        ("a week later", "2026-11-08"),
+    ],
+)
+def test_a_report_date_told_from_the_incident_is_counted_from_it(
+    resident: Resident, reply: str, reported: str
+) -> None:
+    resident.say(*AT_INCIDENT, "1/11/2026", "Loud music", "police", reply)
+    assert resident.field == "report_reference"
+    assert resident.model.incidents[0]["report_date"] == reported
+
+
+def test_a_few_days_later_is_a_range_after_the_incident(resident: Resident) -> None:
+    resident.say(*AT_INCIDENT, "1/11/2026", "Loud music", "police", "a few days later")
+    assert resident.field == "report_reference"
+    said = Approximate.from_json(resident.model.incidents[0]["report_date"])
+    assert (said.earliest, said.latest) == (dt.date(2026, 11, 3), dt.date(2026, 11, 7))

@@ -9,8 +9,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from bot.tables import outbox
+from dialogs.policy import Policy
+from dialogs.record import SAFE_WAY
+from dialogs.record import contact_way
 from tests.clients import say
 from tests.clients import start
+from tests.factories import Resident
+from tests.factories import model_at_review
 from tests.helpers import VICTIM_DETAILS
 from tests.helpers import conversation
 from tests.helpers import incident
@@ -63,3 +68,62 @@ def test_choosing_a_way_that_is_not_safe_is_questioned(client: FlaskClient) -> N
         turn = say(client, sid, answer)
     assert turn["expects"]["field"] == "contact_safety", "asked again, not accepted"
     assert "did not choose it as safe" in " ".join(m["text"] for m in turn["messages"])
+
+
+def _said(turn: dict[str, object]) -> str:
+    return " ".join(m["text"] for m in turn["messages"])  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("safe", "note", "told"),
+    [
+        ("none", "no", "take care to get in touch safely"),
+        ("texts, email", "please dont text", "in a way you told us is safe"),
+        ("texts, phone calls", "texts are not safe, he reads them", "in a way you told us is safe"),
+    ],
+)
+def test_the_confirmation_never_names_a_way_the_resident_said_is_not_safe(
+    client: FlaskClient, app: Flask, safe: str, note: str, told: str
+) -> None:
+    turn = _apply(client, _details("text", safe, note))
+    assert turn["done"] is True
+    said = _said(turn)
+    assert "text message" not in said
+    assert told in said
+    assert "resident_sms" not in {purpose for purpose, _ in _queued(app)}
+
+
+@pytest.mark.parametrize("reply", ["texts are not safe", "please dont text", "not texts"])
+def test_saying_a_way_is_not_safe_never_chooses_it(client: FlaskClient, reply: str) -> None:
+    sid = start(client)["session_id"]
+    for answer in _details("email", reply)[:9]:
+        turn = say(client, sid, answer)
+    assert turn["expects"]["field"] == "contact_safety", "asked again, not taken as texts"
+    assert "choose only the ways that are safe" in _said(turn)
+
+
+def test_texts_are_never_chosen_for_a_landline(default_policy: Policy) -> None:
+    resident = Resident(default_policy)
+    resident.say(*VICTIM_DETAILS[:5])
+    assert resident.field == "phone"
+    resident.say("0113 496 0000", "skip", "Text message")
+    assert resident.field == "contact_preference", "asked again, not accepted"
+    assert "We cannot send texts to 0113 496 0000, because it is not a mobile" in resident.text
+    resident.say("phone call")
+    assert resident.model.answers["contact_preference"] == "phone"
+
+
+def test_a_landline_given_after_choosing_texts_is_questioned(default_policy: Policy) -> None:
+    resident = Resident(default_policy, model=model_at_review(contact_preference="sms",
+                                                              contact_safety=["sms"]))  # fmt: skip
+    resident.say("change phone", "0113 496 0000")
+    assert resident.field == "phone"
+    assert "not a mobile" in resident.text
+    resident.say("07123 456780")
+    assert resident.field == "confirm"
+
+
+def test_a_landline_stored_for_texts_gets_no_text_and_no_promise_of_one() -> None:
+    applicant = {"phone": "+441134960000", "contact_preference": "sms", "contact_safety": ["sms"]}
+    assert contact_way(applicant) == SAFE_WAY
+    assert contact_way({**applicant, "phone": "+447123456789"}) == "sms"

@@ -14,6 +14,8 @@ from dialogs import texts
 from dialogs.policy import Policy
 from dialogs.policy import load_policy
 from dialogs.questionnaire import MAX_INCIDENTS
+from dialogs.record import CAREFULLY
+from dialogs.record import SAFE_WAY
 from dialogs.render import answer_pages
 from dialogs.sms import SEGMENT_BUDGET
 from dialogs.sms import is_gsm7
@@ -141,7 +143,7 @@ def test_fixed_texts_fit_two_segments(policy_name: str, outcome: Outcome) -> Non
     policy = load_policy(policy_name)
     day = dt.date(2026, 11, 30)  # the longest month name in dates is September; use a long one
     long_day = dt.date(2026, 9, 30)
-    for contact in texts.CONTACT_WORDS.values():
+    for contact in [*texts.CONTACT_WORDS, SAFE_WAY, CAREFULLY]:
         for date in (day, long_day):
             sent = texts.confirmation("CR-ACDE-FGHJ", outcome, (), date, policy, contact, True)
             _assert_fits(render(sent), f"confirmation {contact}")
@@ -150,6 +152,8 @@ def test_fixed_texts_fit_two_segments(policy_name: str, outcome: Outcome) -> Non
         texts.team_sms("CR-ACDE-FGHJ", outcome, long_day),
         texts.ended(EndReason.SUBMITTED, "CR-ACDE-FGHJ", policy, sms=True),
         texts.ended(EndReason.NO_CONSENT, None, policy, sms=True),
+        texts.declined(EndReason.NO_CONSENT, policy, sms=True),
+        texts.declined(EndReason.NO_VICTIM_CONSENT, policy, sms=True),
         texts.STOPPED,
         texts.TYPED[Said.OFFER_RESUME],
     ):

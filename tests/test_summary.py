@@ -43,6 +43,31 @@ def test_the_summary_opens_with_the_six_things_staff_decide_on(default_policy: P
     assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ 2026", glance["Acknowledge by"])
 
 
+def test_words_of_suicide_or_danger_put_a_bold_risk_line_first(default_policy: Policy) -> None:
+    model = model_at_review(incidents=2, impact="Some nights I think about ending it all")
+    model.incidents[1]["incident_description"] = "He said hes gonna kill me. Hes got a knife"
+    record = submitted_record(default_policy, model)
+    first = summary.sections(record)[0]
+    assert [label for label, _ in first.rows[:3]] == ["Safety risk", "Safety risk", "Who and where"]
+    self_harm, danger = (value for _, value in first.rows[:2])
+    assert self_harm.startswith("SUICIDE OR SELF-HARM") and "in impact" in self_harm
+    assert "116 123" in self_harm
+    assert danger.startswith("DANGER") and "in incident 2" in danger
+    assert "Safety risk" in first.strong
+    text, html = _email(record, default_policy)
+    assert f"** Safety risk: {self_harm} **" in text
+    assert text.index("Safety risk") < text.index("Who and where")
+    assert "<strong>SUICIDE OR SELF-HARM" in html and "<strong>DANGER" in html
+
+
+def test_ordinary_words_put_no_risk_line(default_policy: Policy) -> None:
+    model = model_at_review(impact="They kill the music at midnight, so I cannot sleep")
+    model.incidents[0]["incident_description"] = "Knife crime in the area was on the news"
+    record = submitted_record(default_policy, model, location="By the emergency exit of the Co-op")
+    assert summary.risk_lines(record) == []
+    assert "Safety risk" not in dict(summary.sections(record)[0].rows)
+
+
 def test_unsafe_ways_of_contact_are_named_and_bold_in_text_and_html(
     default_policy: Policy,
 ) -> None:

@@ -60,6 +60,79 @@ def test_suicide_words_in_the_story_are_kept_and_get_samaritans(default_policy: 
     assert resident.model.answers["impact"] == "It makes me want to end my life"
 
 
+def _at_free_text(policy: Policy, field: str) -> Resident:
+    """A resident at a free-text question: an incident's story, or the impact on them."""
+    resident = Resident(policy)
+    answers = conversation([incident("2 weeks ago", "12 days ago")])
+    until = (
+        "Loud music and shouting at night"
+        if field == "incident_description"
+        else ("It stops me sleeping")
+    )
+    resident.say(*answers[: answers.index(until)])
+    assert resident.field == field
+    return resident
+
+
+@pytest.mark.parametrize("field", ["incident_description", "impact"])
+@pytest.mark.parametrize(
+    "words",
+    [
+        "some nights I think about ending it all",
+        "I don't want to be here anymore",
+        "i cant go on",
+        "It makes me want to end my life",
+    ],
+)
+def test_everyday_words_of_suicide_in_free_text_get_samaritans(
+    default_policy: Policy, field: str, words: str
+) -> None:
+    resident = _at_free_text(default_policy, field)
+    said = "\n".join(resident.say(words).messages)
+    assert "Samaritans" in said and "116 123" in said and "999" in said
+    stored = (
+        resident.model.incidents[0] if field == "incident_description" else (resident.model.answers)
+    )
+    assert stored[field] == words, "the answer is kept, and the conversation goes on"
+    assert resident.field != field
+
+
+@pytest.mark.parametrize("field", ["incident_description", "impact"])
+@pytest.mark.parametrize(
+    "words",
+    [
+        "he said hes gonna kill me",
+        "hes got a knife",
+        "i am not safe",
+        "He said he'd kill me if I called the police again",
+        "I don't feel safe in my own home",
+    ],
+)
+def test_everyday_words_of_danger_in_free_text_get_999(
+    default_policy: Policy, field: str, words: str
+) -> None:
+    resident = _at_free_text(default_policy, field)
+    said = "\n".join(resident.say(words).messages)
+    assert "call 999" in said and "Samaritans" not in said
+    assert resident.field != field, "the answer is kept, and the conversation goes on"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "they kill the music at midnight",
+        "knife crime in the area was on the news",
+        "The noise is killing me, I dont want to live here anymore",
+        "Banging with a hammer all night",
+        "The landlord is threatening us with eviction",
+    ],
+)
+def test_ordinary_reports_get_no_safety_notice(default_policy: Policy, words: str) -> None:
+    resident = _at_free_text(default_policy, "incident_description")
+    said = "\n".join(resident.say(words).messages)
+    assert "999" not in said and "Samaritans" not in said
+
+
 def test_danger_alone_gets_999_not_samaritans(default_policy: Policy) -> None:
     resident = Resident(default_policy)
     resident.say("yes", "1")

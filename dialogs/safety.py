@@ -1,0 +1,95 @@
+"""Words that call for a safety notice: suicide or self-harm, or danger now.
+
+A resident may say these anywhere they type, often in passing, in everyday spelling: "i cant go
+on", "hes got a knife", "he said hes gonna kill me". The patterns are phrases, not single words,
+so an ordinary report ("they kill the music at midnight", "knife crime was on the news", "by the
+emergency exit") does not set them off. Text is matched lower-case with its apostrophes dropped
+(`simplify`, then "can't" reads as "cant"), so every pattern here is written without them.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from dialogs.parsing import simplify
+
+
+class Risk(StrEnum):
+    """What a resident's words suggest, most serious first."""
+
+    SELF_HARM = "self_harm"
+    """Suicide or self-harm: Samaritans (116 123) and 999."""
+    DANGER = "danger"
+    """Danger now, a threat to life or a weapon: 999."""
+
+
+_ME = r"my ?self"
+_SELF_HARM = re.compile(
+    r"\b("
+    r"suicid\w*"
+    rf"|(kill|killing|hurt|hurting|harm|harming|cutting|hang|hanging|top|topping) {_ME}"
+    r"|self ?-?harm\w*"
+    r"|end(ing)? (it all|my (own )?life)|tak(e|ing) my (own )?life"
+    r"|(want|wanna|wanting) (to )?die|want to be dead|wish i (was|were) dead"
+    r"|better off dead|better off without me|not worth living|no reason to live"
+    r"|(dont|do not) (really )?(want|wanna) (to )?(be alive|be here any ?more|be here no more"
+    r"|live any ?more|wake up|go on|carry on living|exist)"
+    r"|(dont|do not) (really )?(want|wanna) (to )?live(?! (here|there|in|next|near|on|at|with"
+    r"|by|opposite|round|around|somewhere|anywhere))"
+    r"|(cant|cannot|can not) (go on|carry on living|keep going any ?more)"
+    r"|(not sure|dont think|dont know if|dont know how) i can (go on|carry on)"
+    r"|overdose"
+    r")\b"
+)
+
+_WHO = r"(me|us|you|him|her|them|my \w+|our \w+|the (kids|children|baby))"
+_HARM = r"(kill|stab|shoot|murder|hurt|attack|batter|beat up|burn|strangle|slash)"
+_THREAT = (
+    r"(gonna|gunna|gona|going to|goin to|will|would|wants? to|wanna|threat\w* to"
+    r"|tr(y|ies|ied|ying) to|hed|shed|theyd|hell|shell|theyll|come (back )?(to|and)|coming to)"
+)
+_WEAPON = r"(knife|knifes|knives|gun|guns|machete|machetes|blade|weapon|axe|crossbow|baseball bat)"
+_NOT_AN_EMERGENCY = (
+    r"(?! (exit|exits|contact|contacts|door|doors|services?|number|numbers|lights?|lighting"
+    r"|repairs?|stairs|staircase|gate|access|housing|accommodation|appointment|department|room"
+    r"|plumber|call ?out|alarm|cord|vehicles?|vets?|dentist|doctor|meeting))"
+)
+_DANGER = re.compile(
+    r"(\b("
+    r"in danger|help me now|help us now|being attacked|getting attacked|under attack"
+    r"|(attacking|hitting|beating|punching|stabbing|strangling|choking|kicking) (me|us)\b"
+    rf"|{_THREAT} {_HARM} {_WHO}\b"
+    r"|death threats?|threat\w* to kill"
+    r"|(got|has|have|had|with|holding|carrying|carries|pulled|pulls|pulling|waving|waved"
+    r"|wielding|brandishing|brought|brings|showed|flashed|took out|taken out)"
+    rf" (out )?(a |an |his |her |their |a big |a massive )?{_WEAPON}\b"
+    r"|(i am|im|i feel|we are|were|we feel) (not|never|un) ?safe\b"
+    r"|(i|we) (dont|do not|never|cant|cannot) feel safe\b"
+    r"|(not|un) ?safe (in|at) (my|our) (own )?(home|house|flat)\b"
+    r"|(its|this is|it is|an|real|genuine) emergency\b"
+    rf"{_NOT_AN_EMERGENCY})"
+    rf"|^emergency\b{_NOT_AN_EMERGENCY})"
+)
+
+
+def risk_in(text: str) -> Risk | None:
+    """The most serious risk the words suggest, or None."""
+    words = simplify(text).replace("'", "")
+    if _SELF_HARM.search(words):
+        return Risk.SELF_HARM
+    if _DANGER.search(words):
+        return Risk.DANGER
+    return None
+
+
+def risks_in(texts: list[str]) -> set[Risk]:
+    """Every kind of risk any of the texts suggests (words of both kinds: both)."""
+    found: set[Risk] = set()
+    for text in texts:
+        words = simplify(text).replace("'", "")
+        if _SELF_HARM.search(words):
+            found.add(Risk.SELF_HARM)
+        if _DANGER.search(words):
+            found.add(Risk.DANGER)
+    return found
