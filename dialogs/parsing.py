@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import phonenumbers
+from dateutil.relativedelta import relativedelta
 from email_validator import EmailNotValidError
 from email_validator import validate_email
 
@@ -538,12 +539,39 @@ def parse_date(
     return _read_one(words, today)
 
 
+_AGO = re.compile(r"\b(\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                  r"twelve) (months?|years?) ago\b")  # fmt: skip
+_COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+                "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
+                "twelve": 12}  # fmt: skip
+AROUND = dt.timedelta(days=15)
+"""How far either side of "6 months ago" the day may be: half a month."""
+
+
+def _months_back(words: str, first: dt.date, period: str, today: dt.date) -> Approximate:
+    """ "6 months ago": about that day, half a month either side; "last month", "last year":
+    that whole month or year (`first` is dateparser's first day of it)."""
+    ago = _AGO.search(words)
+    if ago:
+        count = _COUNT_WORDS.get(ago.group(1)) or int(ago.group(1))
+        months = count * (12 if ago.group(2).startswith("year") else 1)
+        around = today - relativedelta(months=months)
+        return Approximate(words, "about", around - AROUND, min(around + AROUND, today))
+    if period == "year":
+        return Approximate(words, "year", dt.date(first.year, 1, 1),
+                           min(dt.date(first.year, 12, 31), today))  # fmt: skip
+    return Approximate(words, "month", first.replace(day=1), min(_month_end(first), today))
+
+
 def _read_one(words: str, today: dt.date) -> dt.date | Approximate:
     numeric = _NUMERIC_DATE.fullmatch(words)
     if numeric:
         return _checked(_numeric_date(numeric, today), today)
     result = _dateparser(today).get_date_data(words)
     relative = re.search(r"\b(ago|last)\b", words)
+    if result.date_obj is not None and relative and result.period in {"month", "year"}:
+        # dateparser gives "6 months ago" as the 1st of that month: a range, not a day
+        return _months_back(words, result.date_obj.date(), result.period, today)
     if result.date_obj is not None and (result.period == "day" or relative):
         return _checked(result.date_obj.date(), today)
     approximate = _approximate(words, today)

@@ -64,6 +64,11 @@ def test_not_sure_on_the_hate_question_shows_the_way(resident: Resident, reply: 
         ("ages ago", "not known"),
         ("in the summer", "summer 2026"),
         ("march", "March 2026"),
+        # Once "6 months ago" was the 1st of that month, as if the day were known
+        ("6 months ago", "about 7 May 2026 to 6 June 2026"),
+        ("last month", "October 2026"),
+        ("a year ago", "about 7 November 2025 to 7 December 2025"),
+        ("last year", "2025"),
     ],
 )
 def test_a_date_that_is_not_one_day_is_kept_as_said(
