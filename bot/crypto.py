@@ -91,10 +91,6 @@ def attach(engine: Engine, vault: Vault) -> None:
 
 def vault_of(dialect: Dialect) -> Vault:
     """The keys attached to an engine's dialect (`attach`)."""
-    return _vault(dialect)
-
-
-def _vault(dialect: Dialect) -> Vault:
     vault: Vault | None = getattr(dialect, "casereview_vault", None)
     if vault is None:
         raise RuntimeError("no data keys attached to this engine (bot.crypto.attach)")
@@ -109,8 +105,8 @@ class Sealed(TypeDecorator[str]):
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
         """Encrypt on the way in."""
-        return None if value is None else _vault(dialect).seal(str(value))
+        return None if value is None else vault_of(dialect).seal(str(value))
 
     def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
         """Decrypt on the way out."""
-        return None if value is None else _vault(dialect).open(str(value))
+        return None if value is None else vault_of(dialect).open(str(value))

@@ -73,23 +73,16 @@ _DANGER = re.compile(
 )
 
 
+_PATTERNS = ((Risk.SELF_HARM, _SELF_HARM), (Risk.DANGER, _DANGER))
+
+
+def risks_in(text: str) -> set[Risk]:
+    """Every kind of risk the words suggest (words of both kinds: both)."""
+    words = simplify(text).replace("'", "")
+    return {risk for risk, pattern in _PATTERNS if pattern.search(words)}
+
+
 def risk_in(text: str) -> Risk | None:
     """The most serious risk the words suggest, or None."""
-    words = simplify(text).replace("'", "")
-    if _SELF_HARM.search(words):
-        return Risk.SELF_HARM
-    if _DANGER.search(words):
-        return Risk.DANGER
-    return None
-
-
-def risks_in(texts: list[str]) -> set[Risk]:
-    """Every kind of risk any of the texts suggests (words of both kinds: both)."""
-    found: set[Risk] = set()
-    for text in texts:
-        words = simplify(text).replace("'", "")
-        if _SELF_HARM.search(words):
-            found.add(Risk.SELF_HARM)
-        if _DANGER.search(words):
-            found.add(Risk.DANGER)
-    return found
+    found = risks_in(text)
+    return next((risk for risk in Risk if risk in found), None)  # Risk lists the worst first

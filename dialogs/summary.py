@@ -197,7 +197,7 @@ def risk_lines(record: dict[str, Any]) -> list[str]:
     safety notice as they typed), saying where; none when nothing suggests one."""
     places: dict[Risk, list[str]] = {risk: [] for risk in Risk}
     for where, text in _free_text(record):
-        for risk in risks_in([text]):
+        for risk in risks_in(text):
             places[risk].append(where)
     return [
         RISK_WORDS[risk].format(where="in " + join_labels(places[risk]))
