@@ -235,13 +235,15 @@ class Dialog:
         happened = facts.incident.get("incident_date")
         if inbound.values is not None and question.choices:
             value: Any = _picked(question, inbound.values)
-        elif question.field == "report_date" and words in _SAME_DAY and isinstance(happened, str):
-            value = happened  # reported the day it happened
+        elif question.field == "report_date" and words in _SAME_DAY and happened:
+            value = happened  # reported the day it happened (a range, if that is what it is)
         else:
             value = None
-            if question.field == "report_date" and isinstance(happened, str):
-                # "the next day", "a few days later": counted from the incident's date
-                value = parse_later(inbound.text, dt.date.fromisoformat(happened), today)
+            if question.field == "report_date" and happened:
+                # "the next day", "a few days later": counted from the incident's date or range
+                since = dt.date.fromisoformat(happened) if isinstance(happened, str) \
+                    else Approximate.from_json(happened)  # fmt: skip
+                value = parse_later(inbound.text, since, today)
             if value is None:
                 value = question.parse(inbound.text, today)
         if isinstance(value, dt.date):

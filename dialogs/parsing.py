@@ -482,27 +482,46 @@ _FEW_LATER = re.compile(
 )
 
 
-def parse_later(text: str, happened: dt.date, today: dt.date) -> dt.date | Approximate | None:
-    """A report date told from the incident's: "the next day", "2 days later", "a few days
-    later"; None when the words are not one of those."""
-    words = simplify(text).replace("'", "")
+def _days_later(words: str) -> tuple[int, int] | None:
+    """How many days after the incident "the next day", "2 days later" or "a few days later"
+    mean, as (fewest, most); None when the words are not one of those."""
     if _NEXT_DAY.match(words):
-        return _checked(happened + dt.timedelta(days=1), today)
+        return 1, 1
     later = _LATER.match(words)
     if later:
         count = _NUMBER_WORDS.get(later.group(1)) or int(later.group(1))
         days = count * (7 if later.group(2).startswith("week") else 1)
-        return _checked(happened + dt.timedelta(days=days), today)
+        return days, days
     few = _FEW_LATER.match(words)
     if few:  # a range after the incident, as "a few days ago" is a range before today
         span = 7 if few.group(2) == "weeks" else 1
         low, high = (2, 3) if "couple" in few.group(1) else (2, 6)
-        earliest = happened + dt.timedelta(days=low * span)
-        if earliest > today:
-            raise Invalid("The date must be today or in the past.")
-        latest = min(happened + dt.timedelta(days=high * span), today)
-        return Approximate(words, "about", earliest, latest)
+        return low * span, high * span
     return None
+
+
+def parse_later(
+    text: str, happened: dt.date | Approximate, today: dt.date
+) -> dt.date | Approximate | None:
+    """A report date told from the incident's (one day, or a range such as "6 months ago"):
+    "the next day", "2 days later", "a few days later"; None when the words are not one of
+    those, or the incident's date is not known well enough to count from."""
+    words = simplify(text).replace("'", "")
+    days = _days_later(words)
+    if days is None:
+        return None
+    if isinstance(happened, Approximate):
+        if happened.earliest is None or happened.latest is None:
+            return None
+        first, last = happened.earliest, happened.latest
+    else:
+        first = last = happened
+    earliest, latest = first + dt.timedelta(days=days[0]), last + dt.timedelta(days=days[1])
+    if earliest == latest:
+        return _checked(earliest, today)
+    if earliest > today:
+        raise Invalid("The date must be today or in the past.")
+    return Approximate(words, "about", earliest, min(latest, today))
 
 
 def parse_date(

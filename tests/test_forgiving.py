@@ -377,3 +377,21 @@ def test_a_few_days_later_is_a_range_after_the_incident(resident: Resident) -> N
     assert resident.field == "report_reference"
     said = Approximate.from_json(resident.model.incidents[0]["report_date"])
     assert (said.earliest, said.latest) == (dt.date(2026, 11, 3), dt.date(2026, 11, 7))
+
+
+@pytest.mark.parametrize(
+    ("reply", "earliest", "latest"),
+    [
+        ("the next day", dt.date(2026, 5, 8), dt.date(2026, 6, 7)),
+        ("same day", dt.date(2026, 5, 7), dt.date(2026, 6, 6)),
+        ("a few days later", dt.date(2026, 5, 9), dt.date(2026, 6, 12)),
+    ],
+)
+def test_a_report_date_told_from_an_incident_known_only_roughly_is_a_range(
+    resident: Resident, reply: str, earliest: dt.date, latest: dt.date
+) -> None:
+    # "6 months ago", then "the next day": once refused as not a date, for ever.
+    resident.say(*AT_INCIDENT, "6 months ago", "Loud music", "police", reply)
+    assert resident.field == "report_reference", resident.text
+    said = Approximate.from_json(resident.model.incidents[0]["report_date"])
+    assert (said.earliest, said.latest) == (earliest, latest)
