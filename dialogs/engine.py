@@ -63,6 +63,9 @@ _SAME_DAY = frozenset({"same day", "the same day", "that day", "on the same day"
                        "later that day", "that night", "that evening", "the same night",
                        "same night", "straight away", "straightaway", "right away"})  # fmt: skip
 _NOTICE = {Risk.SELF_HARM: Said.SELF_HARM, Risk.DANGER: Said.SAFETY}
+MAX_REMARKS, MAX_REMARK_CHARS = 10, 500
+"""How many risk remarks a conversation keeps, and how much of each: enough for staff to act on,
+never a transcript."""
 
 
 def safety_note(words: str) -> Note | None:
@@ -169,11 +172,13 @@ class Dialog:
             # "I am in danger" typed as a name is a call for help, not a name: the notice, and
             # the question again. Said again, it is their answer: never ask for ever.
             self.model.warned = [step[0], step[1]]
+            self._remark(step, inbound.text)
             return self._ask([safety])
         try:
             value = self._read(question, step, inbound, words, command, today)
         except Invalid as problem:
             if safety is not None:  # a call for help, not an answer: the notice, then the question
+                self._remark(step, inbound.text)
                 return self._ask([safety])
             return self._ask([], problem=str(problem))
         suggested = suggest_email(value) if question.kind == Kind.EMAIL and value else None
@@ -181,10 +186,12 @@ class Dialog:
             self.model.pending = Pending.EMAIL
             self.model.checking = {"typed": value, "suggested": suggested}
             return self._ask([Note(Said.CHECK_EMAIL, text=suggested)], repeat=False)
-        return self._accept(question, step, value, words)
+        return self._accept(question, step, value, words, typed=inbound.text)
 
-    def _accept(self, question: Question, step: Step, value: Any, words: str) -> Outcome:
-        """Keep an answer that was read, and move on to what comes next."""
+    def _accept(
+        self, question: Question, step: Step, value: Any, words: str, *, typed: str = ""
+    ) -> Outcome:
+        """Keep an answer that was read (`typed`: as the resident typed it), and move on."""
         safety = safety_note(words)
         if question.field == "postcode" and self.partnership is not None:
             routed = self.partnership.route(value)
@@ -200,6 +207,8 @@ class Dialog:
             notes += [Note(Said.NOTE, text=line) for line in said]
         if safety is not None:  # the answer is kept, and the notice given with it
             notes.append(safety)
+            if question.kind != Kind.TEXT:  # "yes, and hes got a knife" keeps only the yes
+                self._remark(step, typed or words)
         if question.ends_with is not None and value == question.ends_on:
             lifecycle(self.model).send("decline")
             self.model.ended = question.ends_with
@@ -257,6 +266,11 @@ class Dialog:
         if problem:
             raise Invalid(problem)
         return value
+
+    def _remark(self, step: Step, words: str) -> None:
+        """Keep words that suggest a risk which the answer itself will not keep, for staff."""
+        if len(self.model.remarks) < MAX_REMARKS:
+            self.model.remarks.append([step[0], words[:MAX_REMARK_CHARS]])
 
     def _store(self, question: Question, step: Step, value: Any) -> list[Note]:
         """Keep an answer, and say what was understood where that helps (dates)."""

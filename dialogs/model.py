@@ -39,6 +39,9 @@ class DialogModel:
     warned: list[Any] | None = None
     """The step whose answer was just taken as a call for help (a safety notice instead): the
     same step answered again is an answer, whatever its words."""
+    remarks: list[list[str]] = field(default_factory=list)
+    """[field, words] for words suggesting a risk typed where the answer keeps no text (a yes
+    or no, a choice, a date, or an answer sent back): staff see them beside the risk line."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready deep copy."""

@@ -116,6 +116,8 @@ def answers_to_record(
         "perpetrator_under_18": a.get("perpetrator_under_18"),
         "desired_outcome": a.get("desired_outcome"),
     }
+    if model.remarks:  # only when there are some: every other record keeps the contract's shape
+        record["safety_remarks"] = [{"field": f, "text": text} for f, text in model.remarks]
     if record["applicant"]["contact_safety"] is None:  # a conversation begun before version 2
         del record["applicant"]["contact_safety"]
     return record

@@ -19,6 +19,7 @@ from dialogs.parsing import format_date
 from dialogs.parsing import format_phone
 from dialogs.parsing import join_labels
 from dialogs.questionnaire import AGENCY_CHOICES
+from dialogs.questionnaire import BY_FIELD
 from dialogs.questionnaire import CONTACT_CHOICES
 from dialogs.questionnaire import HATE_CHOICES
 from dialogs.questionnaire import RELATIONSHIP_CHOICES
@@ -189,7 +190,29 @@ def _free_text(record: dict[str, Any]) -> list[tuple[str, str]]:
         ("impact", record.get("impact")),
         ("what they would like to happen", record.get("desired_outcome")),
     ]
+    said += [
+        (_typed_at(remark), remark.get("text")) for remark in record.get("safety_remarks") or []
+    ]
     return [(where, text) for where, text in said if isinstance(text, str) and text]
+
+
+def _asked(remark: dict[str, Any]) -> str:
+    question = BY_FIELD.get(str(remark.get("field")))
+    return f"“{question.label}”" if question else "a question"
+
+
+def _typed_at(remark: dict[str, Any]) -> str:
+    return f"what they typed at {_asked(remark)}"
+
+
+def remark_lines(record: dict[str, Any]) -> list[str]:
+    """Words suggesting a risk that were typed where the answer keeps no text (a yes or no, a
+    choice, a date): shown as typed, since they are nowhere else in the request."""
+    return [
+        f"“{remark['text']}” (typed at {_asked(remark)})"
+        for remark in record.get("safety_remarks") or []
+        if isinstance(remark.get("text"), str)
+    ]
 
 
 def risk_lines(record: dict[str, Any]) -> list[str]:
@@ -219,8 +242,9 @@ def _who_and_where(record: dict[str, Any]) -> str:
 
 def at_a_glance(record: dict[str, Any]) -> Section:
     """The things staff decide on first: any safety risk, then the six for every request."""
-    label_safety, label_risk = "How to contact safely", "Safety risk"
+    label_safety, label_risk, label_words = "How to contact safely", "Safety risk", "Their words"
     risks = [(label_risk, line) for line in risk_lines(record)]
+    risks += [(label_words, line) for line in remark_lines(record)]
     return Section(
         "At a glance",
         [
@@ -233,7 +257,7 @@ def at_a_glance(record: dict[str, Any]) -> Section:
             ("Anyone responsible under 18", _under_18(record)),
         ],
         [],
-        strong=frozenset({label_safety, label_risk}),
+        strong=frozenset({label_safety, label_risk, label_words}),
     )
 
 

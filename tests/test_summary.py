@@ -9,7 +9,11 @@ import pytest
 
 from bot.emails import team_email
 from dialogs import summary
+from dialogs.engine import MAX_REMARK_CHARS
+from dialogs.engine import MAX_REMARKS
 from dialogs.policy import Policy
+from dialogs.vocabulary import Stage
+from tests.factories import Resident
 from tests.factories import an_incident
 from tests.factories import model_at_review
 from tests.factories import submitted_record
@@ -58,6 +62,60 @@ def test_words_of_suicide_or_danger_put_a_bold_risk_line_first(default_policy: P
     assert f"** Safety risk: {self_harm} **" in text
     assert text.index("Safety risk") < text.index("Who and where")
     assert "<strong>SUICIDE OR SELF-HARM" in html and "<strong>DANGER" in html
+
+
+@pytest.mark.parametrize(
+    ("field", "incident", "words", "label"),
+    [
+        ("hate_motivated", None, "yes and he's got a knife", "Hate crime or hate incident"),
+        ("another_incident", 0, "He said he's going to kill me", "Another incident"),
+        ("perpetrator_under_18", None, "no, but I can't go on like this", "Anyone responsible"),
+    ],
+)
+def test_words_of_danger_typed_at_a_yes_or_no_question_reach_staff_as_typed(
+    default_policy: Policy, field: str, incident: int | None, words: str, label: str
+) -> None:
+    # A yes or no keeps no words: without a remark, staff would never see what was said.
+    model = model_at_review()
+    model.stage, model.step = Stage.ASKING, [field, incident]
+    resident = Resident(default_policy, model=model)
+    resident.say(words)
+    assert "999" in resident.text
+    if resident.field == field:  # words alone are not an answer: the question comes again
+        resident.say("no")
+    record = submitted_record(default_policy, resident.model)
+    assert record["safety_remarks"] == [{"field": field, "text": words}]
+    first = summary.sections(record)[0]
+    risk, typed = (value for _, value in first.rows[:2])
+    assert [label for label, _ in first.rows[:2]] == ["Safety risk", "Their words"]
+    assert f"in what they typed at “{label}" in risk
+    assert typed.startswith(f"“{words}” (typed at “{label}")
+    assert "Their words" in first.strong
+    assert f"** Their words: “{words}”" in _email(record, default_policy)[0]
+
+
+def test_words_kept_in_a_free_text_answer_are_no_remark(default_policy: Policy) -> None:
+    model = model_at_review()
+    model.stage, model.step = Stage.ASKING, ["impact", None]
+    resident = Resident(default_policy, model=model)
+    resident.say("He said he's going to kill me")
+    assert resident.model.remarks == []
+    record = submitted_record(default_policy, resident.model)
+    assert "safety_remarks" not in record, "the record keeps the contract's shape"
+    assert [label for label, _ in summary.sections(record)[0].rows[:2]] == [
+        "Safety risk",
+        "Who and where",
+    ]
+
+
+def test_remarks_are_bounded(default_policy: Policy) -> None:
+    model = model_at_review()
+    model.stage, model.step = Stage.ASKING, ["another_incident", 0]
+    resident = Resident(default_policy, model=model)
+    for _ in range(MAX_REMARKS + 2):
+        resident.say("hes got a knife " + "x" * 1000)
+    assert len(resident.model.remarks) == MAX_REMARKS
+    assert all(len(text) == MAX_REMARK_CHARS for _, text in resident.model.remarks)
 
 
 def test_ordinary_words_put_no_risk_line(default_policy: Policy) -> None:
