@@ -154,8 +154,8 @@ ROLE_CHOICES = (
 CONTACT_CHOICES = (
     Choice("phone", "Phone call", ("phone", "call", "ring", "telephone", "phone call", "calls")),
     Choice("sms", "Text message", ("sms", "text", "texts", "text message", "txt", "message")),
-    Choice("email", "Email", ("email", "e-mail", "e mail", "mail")),
-    Choice("letter", "Letter", ("letter", "post", "writing", "in writing", "by post")),
+    Choice("email", "Email", ("email", "e-mail", "e mail", "mail", "emails")),
+    Choice("letter", "Letter", ("letter", "letters", "post", "writing", "in writing", "by post")),
 )
 HATE_CHOICES = (
     Choice("race", "Race", ("race", "racist", "racism", "racial", "ethnicity", "nationality")),
@@ -354,6 +354,7 @@ def _hate(facts: Facts) -> bool:
 
 
 _SAFE_WAY = {"phone": "phone_call", "sms": "sms", "email": "email", "letter": "letter"}
+_BY = {"phone": "phone", "sms": "text", "email": "email", "letter": "letter"}
 
 
 def _safe_ways(value: Any, facts: Facts) -> str | None:
@@ -363,8 +364,8 @@ def _safe_ways(value: Any, facts: Facts) -> str | None:
     preference = facts.answers.get("contact_preference")
     if value != ["none"] and preference in _SAFE_WAY and _SAFE_WAY[preference] not in value:
         return (
-            "You asked us to contact you that way, but did not choose it as safe. Choose every "
-            "way that is safe, or go back to choose another way to contact you."
+            f"You asked us to contact you by {_BY[preference]}, but did not choose it as safe. "
+            "Choose every way that is safe, or go back to choose another way to contact you."
         )
     return None
 

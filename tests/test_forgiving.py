@@ -121,6 +121,8 @@ def test_an_approximate_date_reaches_the_record_and_screening_treats_it_as_unkno
         ([], "its me, im the victim", "applicant_role", "victim"),
         ([], "my mum", "applicant_role", "representative"),
         (VICTIM_DETAILS[:7], "txt me pls", "contact_preference", "sms"),
+        (VICTIM_DETAILS[:7], "letters only", "contact_preference", "letter"),
+        (VICTIM_DETAILS[:7], "emails only please", "contact_preference", "email"),
     ],
 )
 def test_choices_in_the_residents_own_words(
@@ -338,6 +340,21 @@ def test_all_of_them_at_the_safe_ways_chooses_every_way_but_none(
         "phone_call", "voicemail", "sms", "email", "letter"
     ]  # fmt: skip
     assert resident.field == "safe_contact"
+
+
+def test_letters_only_at_the_safe_ways_is_letters(resident: Resident) -> None:
+    resident.say(*VICTIM_DETAILS[:7], "letters only")
+    assert resident.field == "contact_safety"
+    resident.say("letters only")
+    assert resident.model.answers["contact_safety"] == ["letter"]
+    assert resident.field == "safe_contact"
+
+
+def test_safe_ways_without_the_way_chosen_name_that_way(resident: Resident) -> None:
+    """It said "you asked us to contact you that way", without saying which."""
+    resident.say(*VICTIM_DETAILS[:8], "letters only")  # asked for email
+    assert resident.field == "contact_safety"
+    assert "You asked us to contact you by email, but did not choose it as safe" in resident.text
 
 
 @pytest.mark.parametrize("reply", ["dont know", "not sure", "I don't know"])
