@@ -243,7 +243,8 @@ SAFETY_CHOICES = (
 
 _CANNOT_AGREE = re.compile(
     r"\b((cant|cannot|can not|unable to|not able to|isnt able to|is not able to|too ill to"
-    r"|too unwell to) (agree|consent|understand|decide|say|give|sign|communicate|speak|answer)"
+    r"|too unwell to|wont be able to|will not be able to) (agree|consent|understand|decide|say"
+    r"|give|sign|communicate|speak|answer)|(isnt|is not|not|wont be|will not be) able to$"
     r"|(he|she|they|them) (cant|cannot|can not)\b|^(no )?(cant|cannot|can not)$"
     r"|dementia|alzheimer\w*|lacks? (the )?(mental )?capacity"
     r"|(no|not have|doesnt have|does not have|hasnt got|has not got|without|lost) (the )?(mental )?"

@@ -261,7 +261,16 @@ def test_a_yes_with_danger_words_is_taken_with_the_999_notice(
 
 
 @pytest.mark.parametrize(
-    "reply", ["no he cant, he has dementia", "No, she's too ill", "no she doesnt understand"]
+    "reply",
+    [
+        "no he cant, he has dementia",
+        "No, she's too ill",
+        "no she doesnt understand",
+        "he cant agree",
+        "she cant agree",
+        "she wont be able to agree",
+        "he isnt able to",
+    ],
 )
 def test_a_no_that_says_the_victim_cannot_agree_is_read_as_cannot_agree(
     resident: Resident, reply: str
