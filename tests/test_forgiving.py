@@ -10,10 +10,13 @@ import pytest
 
 from dialogs.parsing import Approximate
 from dialogs.parsing import Invalid
+from dialogs.parsing import parse_choice
 from dialogs.parsing import parse_date
 from dialogs.parsing import parse_phone
 from dialogs.parsing import suggest_email
 from dialogs.policy import Policy
+from dialogs.questionnaire import AGENCY_CHOICES
+from dialogs.questionnaire import HATE_CHOICES
 from dialogs.record import answers_to_record
 from dialogs.screening import screen
 from dialogs.turn import Inbound
@@ -142,6 +145,46 @@ def test_yes_def_teenagers_and_police_council_n_housing(default_policy: Policy) 
     resident.say("change incident 1 reported to")
     resident.say("police, council n housing")
     assert resident.model.incidents[0]["reported_to"] == ["council", "police", "housing_provider"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("polcie", ["police"]),
+        ("coucil", ["council"]),
+        ("Counsil", ["council"]),
+        ("the housng", ["housing_provider"]),
+        ("polcie and coucil", ["council", "police"]),
+    ],
+)
+def test_a_misspelt_agency_is_read_as_that_agency(
+    resident: Resident, typed: str, meant: list[str]
+) -> None:
+    resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", typed)
+    assert resident.field == "report_date", resident.text
+    assert resident.model.incidents[0]["reported_to"] == meant
+
+
+def test_a_misspelt_kind_of_hate_is_read_as_that_kind(resident: Resident) -> None:
+    resident.say(*VICTIM_DETAILS, "yes", "disabilty")
+    assert resident.model.answers["hate_categories"] == ["disability"]
+    assert resident.field == "incident_date"
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["policy", "polite", "politics", "office", "offices", "counsel", "cousin", "house",
+     "hospice", "provided", "social"],
+)  # fmt: skip
+def test_a_word_that_only_looks_like_an_agency_is_not_read_as_one(word: str) -> None:
+    with pytest.raises(Invalid):
+        parse_choice(word, AGENCY_CHOICES)
+
+
+@pytest.mark.parametrize("word", ["relief", "believe", "trains", "trash"])
+def test_a_word_that_only_looks_like_a_kind_of_hate_is_not_read_as_one(word: str) -> None:
+    with pytest.raises(Invalid):
+        parse_choice(word, HATE_CHOICES)
 
 
 @pytest.mark.parametrize(
