@@ -727,6 +727,8 @@ QUESTIONS: tuple[Question, ...] = (
         "Hate incident",
         "Incident {n}: was this incident because of who {you_are}?",
         typed="Type yes or no.",
+        help="For example because of race, religion, sexuality, disability or gender identity. "
+        "If you think it might be, answer yes.",
         unsure=_MIGHT_BE_HATE,
         choices=YES_NO_CHOICES,
         ask_if=_hate,
