@@ -62,11 +62,11 @@ def simplify(text: str) -> str:
     return _SPACES.sub(" ", text.replace("\n", " ")).strip()
 
 
-def parse_text(text: str, *, what: str, max_length: int = MAX_TEXT) -> str:
-    """Accept any non-empty text up to a length limit."""
+def parse_text(text: str, *, empty: str, max_length: int = MAX_TEXT) -> str:
+    """Accept any non-empty text up to a length limit; `empty` is what to say to no text."""
     value = clean_text(text)
     if not value:
-        raise Invalid(f"Please type {what}.")
+        raise Invalid(empty)
     if len(value) > max_length:
         raise Invalid(
             f"That is {len(value):,} characters. Please keep it under {max_length:,}. "

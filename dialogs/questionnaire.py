@@ -96,6 +96,8 @@ class Question:
     """Options that depend on the answers (the councils a postcode may be in)."""
     reads: Callable[[Question, str, dt.date], Any] | None = None
     """Its own way of reading an answer, instead of its kind's (victim consent)."""
+    empty: str = "Please type your answer."
+    """What to say to an empty answer to free text: a whole sentence, with how to skip."""
 
     def bind(self, facts: Facts) -> Question:
         """This question with its options for these answers (itself when they are fixed)."""
@@ -132,7 +134,7 @@ _PARSERS: dict[Kind, Callable[[Question, str, dt.date], Any]] = {
     Kind.YES_NO: lambda q, t, d: parsing.parse_yes_no(t, q.unsure),
     Kind.CHOICE: lambda q, t, d: parsing.parse_choice(t, q.choices),
     Kind.MULTI_CHOICE: lambda q, t, d: parsing.parse_multi_choice(t, q.choices),
-    Kind.TEXT: lambda q, t, d: parsing.parse_text(t, what=q.label.lower()),
+    Kind.TEXT: lambda q, t, d: parsing.parse_text(t, empty=q.empty),
     Kind.POSTCODE: lambda q, t, d: parsing.parse_postcode(t),
     Kind.PHONE: lambda q, t, d: parsing.parse_phone(t),
     Kind.EMAIL: lambda q, t, d: parsing.parse_email(t),
@@ -332,7 +334,7 @@ def _reference(question: Question, text: str, today: dt.date) -> str | None:
         raise parsing.Invalid(
             "Thank you. Please type the number itself. If you do not have it to hand, type no."
         )
-    return parsing.parse_text(text, what="the reference or crime number")
+    return parsing.parse_text(text, empty=question.empty)
 
 
 _MIGHT_BE_HATE = (
@@ -468,6 +470,7 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.TEXT,
         "Victim's name",
         "What is the full name of the person you are asking for?",
+        empty="Please type the full name of the person you are asking for.",
         ask_if=_representative,
         section=YOUR_DETAILS,
         change_words=("victim name", "victim's name", "their name", "victims name"),
@@ -504,6 +507,7 @@ QUESTIONS: tuple[Question, ...] = (
         "How to reach them",
         "How can the team reach {victim}, if not through you? For example a phone number or "
         "address.",
+        empty="Please tell us how the team can reach them. If it is through you, type skip.",
         short="How can the team reach {victim}, if not through you? Type skip if through you.",
         typed="Type skip if through you.",
         optional=True,
@@ -518,6 +522,7 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.TEXT,
         "Your name",
         "What is your full name?",
+        empty="Please type your full name.",
         section=YOUR_DETAILS,
         change_words=("name", "my name", "your name", "full name"),
     ),
@@ -526,6 +531,7 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.TEXT,
         "Address",
         "What is your address? You will give the postcode next.",
+        empty="Please type your address.",
         help="We need your address to pass your request to the right team.",
         section=YOUR_DETAILS,
         change_words=("address", "my address", "home address"),
@@ -614,6 +620,8 @@ QUESTIONS: tuple[Question, ...] = (
         "Contacting you safely",
         "Is there anything we must know to contact you safely? For example, times to avoid or "
         "not to leave messages.",
+        empty="Please tell us anything we must know to contact you safely. If there is nothing, "
+        "type no.",
         short="Anything we must know to contact you safely? Type no if not.",
         typed="Type no if not.",
         optional=True,
@@ -628,6 +636,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Help to take part",
         "Do you need any help to take part? For example an interpreter, large print, someone "
         "with you, or a meeting place you can get to.",
+        empty="Please tell us what help you need to take part. If you do not need any, type no.",
         short="Do you need any help to take part, like an interpreter? Type no if not.",
         typed="Type no if not.",
         optional=True,
@@ -641,6 +650,7 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.TEXT,
         "Where it happens",
         "Where does the behaviour happen? For example a street, a block of flats or a park.",
+        empty="Please tell us where the behaviour happens, for example a street or a park.",
         short="Where does it happen? For example a street, block or park.",
         narrative=True,
         section=ABOUT_PROBLEM,
@@ -652,6 +662,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Who is causing it",
         "Do you know who is causing it? Tell us what you know, for example a name, an address "
         "or a description.",
+        empty="Please tell us what you know about who is causing it. If you do not know, type no.",
         short="Do you know who is causing it? Type no if not.",
         typed="Type no if you do not know.",
         optional=True,
@@ -716,6 +727,7 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.TEXT,
         "What happened",
         "Incident {n}: what happened? Tell us in a few sentences.",
+        empty="Please tell us what happened, in a few sentences.",
         loop=INCIDENT_LOOP,
         section="Incident",
         narrative=True,
@@ -773,6 +785,7 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.TEXT,
         "Reference number",
         "Incident {n}: did you get a reference or crime number?",
+        empty="Please type the reference or crime number. If you did not get one, type no.",
         typed="Type it, or type no.",
         hint="You can skip this if you did not get one.",
         optional=True,
@@ -806,6 +819,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Housing provider",
         "You reported it to a housing provider. Which one? For example the name of the housing "
         "association.",
+        empty="Please type the name of the housing provider. If you are not sure, type skip.",
         short="Which housing provider did you report it to? Type skip if not sure.",
         typed="Type skip if you are not sure.",
         optional=True,
@@ -839,6 +853,8 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.TEXT,
         "What the agencies have done",
         "What have the council, police or others done so far, and why is it not enough?",
+        empty="Please tell us what the agencies have done so far. If you prefer not to say, "
+        "type skip.",
         short="What have the agencies done so far, and why is it not enough? Or type skip.",
         typed="Type skip if you prefer not to say.",
         optional=True,
@@ -858,6 +874,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Impact on you",
         "How is this affecting you or your household? Include any health needs or anything "
         "that makes you more vulnerable.",
+        empty="Please tell us how this is affecting you. If you prefer not to say, type skip.",
         short="How is this affecting you? Type skip if you prefer not to say.",
         typed="Type skip if you prefer not to say.",
         optional=True,
@@ -889,6 +906,7 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.TEXT,
         "What you would like to happen",
         "What would you like to happen?",
+        empty="Please tell us what you would like to happen. If you are not sure, type skip.",
         typed="Type skip if you are not sure.",
         optional=True,
         skip_words=(*_SKIP, *_NO_IDEA),

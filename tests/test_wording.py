@@ -5,19 +5,28 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import pytest
 
 from bot.emails import resident_email
+from dialogs import appeal
 from dialogs import texts
 from dialogs.calendar import Period
+from dialogs.parsing import Invalid
+from dialogs.partnership import CANDIDATES
 from dialogs.policy import Policy
 from dialogs.policy import load_policy
+from dialogs.questionnaire import QUESTIONS
+from dialogs.questionnaire import Facts
+from dialogs.questionnaire import Question
 from dialogs.sms import SEGMENT_BUDGET
 from dialogs.sms import is_gsm7
 from dialogs.sms import segments
 from dialogs.vocabulary import EndReason
+from dialogs.vocabulary import Kind
 from dialogs.vocabulary import Outcome
+from tests.factories import TODAY
 from tests.factories import Resident
 from tests.factories import submitted_record
 from tests.helpers import conversation
@@ -218,3 +227,20 @@ def test_a_community_route_with_its_own_window_asks_about_that_window(
     while resident.field != "other_reporters":
         resident.say("no")
     assert "in the last 3 months" in resident.text
+
+
+@pytest.mark.parametrize("question", [*QUESTIONS, *appeal.QUESTIONS], ids=lambda q: q.field)
+def test_an_empty_answer_gets_a_sentence_a_resident_understands(question: Question) -> None:
+    """It said "Please type contacting you safely.": the row's label put into a sentence."""
+    facts = Facts({CANDIDATES: [["wirral", "Wirral"], ["sefton", "Sefton"]]})
+    bound = question.bind(facts)
+    with pytest.raises(Invalid) as refused:
+        bound.parse("  ", TODAY)
+    said = str(refused.value)
+    assert re.fullmatch(r"[A-Z][^{}\n]*\.", said), said  # sentences, nothing left to fill in
+    assert not re.search(rf"\b(type|enter) {re.escape(question.label.lower())}\b", said), said
+    assert is_gsm7(said) and len(said) <= 100, said
+    if question.kind == Kind.TEXT:
+        assert said != Question.empty, "every free-text question has its own words"
+        if bound.is_optional(facts):  # and says how to skip it
+            assert any(f"type {word}." in said for word in bound.skip_words), said
