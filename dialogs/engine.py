@@ -55,6 +55,11 @@ _WORDS: dict[Command, frozenset[str]] = {
     Command.SUBMIT: frozenset({"yes", "y", "send", "submit", "confirm", "yes send", "yes please",
                                "1", "send it", "send my request", "send request"}),
 }  # fmt: skip
+_LOOKS_RIGHT = re.compile(
+    r"^(yes )?(thats |that is |its |it is |everything is |everythings |it all |that all |that )?"
+    r"(all )?(looks )?(correct|right|good|fine|ok|okay|great|perfect)( thanks| thank you| to me)?$"
+)
+"""At check your answers, a yes in other words: "thats all correct", "looks good"."""
 _PUZZLED = re.compile(
     r"^(sorry )?(what (does|do) (that|this|it|you) mean( by (that|this))?|what do you mean"
     r"|what is (that|this)|whats (that|this)|(i )?(dont|do not) (understand|get it)"
@@ -414,7 +419,8 @@ class Dialog:
     # -- check your answers -----------------------------------------------------------------
 
     def _at_confirm(self, inbound: Inbound, words: str, command: Command | None) -> Outcome:
-        if command == Command.SUBMIT or words in _WORDS[Command.SUBMIT] or _is_yes(words):
+        yes = command == Command.SUBMIT or words in _WORDS[Command.SUBMIT] or _is_yes(words)
+        if yes or _LOOKS_RIGHT.match(words.replace("'", "")):
             lifecycle(self.model).send("submit")
             self.model.ended = EndReason.SUBMITTED
             return Outcome(ended=EndReason.SUBMITTED)

@@ -51,8 +51,8 @@ SAID: dict[Said, str] = {
     "Do you want to carry on where you left off, or start again?",
     Said.OFFER_RESUME_AGAIN: "Do you want to carry on where you left off, or start again?",
     Said.DATE_UNKNOWN: "Thanks. I have noted that you are not sure of the date.",
-    Said.AT_CONFIRM: "If this is right, send your request. To change something, say change and "
-    "what it is, for example change phone or change incident 1 date.",
+    Said.AT_CONFIRM: "To send your request, type yes or choose Send my request. To change "
+    "something, type change and what it is, for example change phone or change incident 1 date.",
 }
 TYPED: dict[Said, str] = {
     Said.CHANGE_LATER: "You can change any answer when we check your answers at the end. "

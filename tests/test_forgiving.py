@@ -33,12 +33,29 @@ def resident(default_policy: Policy) -> Resident:
     return Resident(default_policy)
 
 
-@pytest.mark.parametrize("reply", ["yes please send it", "send it", "Yes send it please"])
+@pytest.mark.parametrize(
+    "reply",
+    ["yes please send it", "send it", "Yes send it please", "thats all correct",
+     "That's all correct.", "all correct", "looks good", "correct", "Looks good to me"],
+)  # fmt: skip
 def test_check_your_answers_sends_on_a_yes_in_the_residents_words(
     default_policy: Policy, reply: str
 ) -> None:
     resident = Resident(default_policy, model=model_at_review())
     assert resident.say(reply).submitted
+
+
+@pytest.mark.parametrize("channel", ["web", "sms", "terminal"])
+@pytest.mark.parametrize("reply", ["thats not correct", "not right", "hmm", "thats all"])
+def test_anything_unclear_at_check_your_answers_says_to_type_yes_or_change(
+    default_policy: Policy, channel: str, reply: str
+) -> None:
+    resident = Resident(default_policy, channel, model=model_at_review())
+    resident.say(reply)
+    assert resident.last and not resident.last.done
+    said = resident.text.lower()
+    assert "type yes to send your request" in said or "type yes or choose send" in said, said
+    assert "type change and what it is" in said, said
 
 
 def test_back_at_check_your_answers_goes_to_the_last_question(default_policy: Policy) -> None:
