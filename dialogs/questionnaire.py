@@ -215,14 +215,19 @@ UNDER_18_CHOICES = (
 YES_NO_CHOICES = (Choice("yes", "Yes"), Choice("no", "No"))
 RELATIONSHIP_CHOICES = (
     Choice("family", "Family member", ("family", "relative", "parent", "son", "daughter", "mum",
-                                       "dad", "partner", "husband", "wife", "sister", "brother")),
-    Choice("friend", "Friend", ("friend", "neighbour", "mate")),
+                                       "dad", "partner", "husband", "wife", "sister", "brother",
+                                       "mother", "father", "grandson", "granddaughter", "nan",
+                                       "gran", "grandma", "grandad", "aunt", "uncle", "niece",
+                                       "nephew", "cousin")),
+    Choice("friend", "Friend", ("friend", "mate")),
     Choice("carer", "Carer", ("carer", "care worker", "i care for them")),
     Choice("councillor_or_mp", "Councillor or MP", ("councillor", "mp", "cllr",
                                                     "member of parliament")),
     Choice("support_worker", "Support worker", ("support worker", "key worker", "advocate",
                                                 "social worker", "caseworker")),
-    Choice("other", "Someone else", ("other", "something else", "else")),
+    # A neighbour is not a friend: with no choice of their own, someone else.
+    Choice("other", "Someone else", ("other", "something else", "else", "neighbour",
+                                     "neighbor", "next door")),
 )  # fmt: skip
 VICTIM_CONSENT_CHOICES = (
     Choice("yes", "Yes, they agreed", ("yes", "y", "yeah", "they agreed", "they have", "agreed")),

@@ -154,6 +154,28 @@ def test_choices_in_the_residents_own_words(
     assert resident.model.answers[field] == value
 
 
+@pytest.mark.parametrize(
+    ("reply", "relationship"),
+    [
+        ("shes my neighbour", "other"),
+        ("She's my neighbour.", "other"),
+        ("he is my neighbour", "other"),
+        ("my sister", "family"),
+        ("my son", "family"),
+        ("my mother", "family"),
+        ("carer", "carer"),
+        ("my mate", "friend"),
+    ],
+)
+def test_the_relationship_to_the_victim_in_the_residents_own_words(
+    resident: Resident, reply: str, relationship: str
+) -> None:
+    """A neighbour was recorded as a friend: with no choice of their own, someone else."""
+    resident.say("yes", "2", "Sam Patel", reply)
+    assert resident.field == "victim_consent"
+    assert resident.model.answers["relationship"] == relationship
+
+
 def test_yes_def_teenagers_and_police_council_n_housing(default_policy: Policy) -> None:
     resident = Resident(default_policy, model=model_at_review())
     resident.say("change under 18")
