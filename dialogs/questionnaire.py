@@ -262,6 +262,24 @@ _CANNOT_AGREE = re.compile(
 """Words that say the victim cannot agree (capacity), even when they start with no."""
 
 
+_RELATION_FIRST = re.compile(
+    r"^(its |it's |this is |for )?(my|our) (mum|mom|mother|dad|father|son|daughter|sister|brother"
+    r"|partner|husband|wife|friend|mate|neighbour|neighbor|nan|gran|grandma|grandad|grandmother"
+    r"|grandfather|aunt|auntie|uncle|cousin|niece|nephew|client|tenant)\b[ ,:;-]*"
+    r"((is called|is|called|named)\b[ ,:;-]*)?",
+    re.IGNORECASE,
+)
+
+
+def _victim_name(question: Question, text: str, today: dt.date) -> str:
+    """The victim's name, without a relationship before it ("my mum Brenda": Brenda); "my mum"
+    alone stays as typed."""
+    name = parsing.parse_text(text, empty=question.empty)
+    relation = _RELATION_FIRST.match(name)
+    rest = name[relation.end() :].strip() if relation else ""
+    return rest or name
+
+
 def _victim_consent(question: Question, text: str, today: dt.date) -> str:
     """Yes, no, or they cannot agree: words of capacity first ("no he cant, he has dementia")."""
     if _CANNOT_AGREE.search(parsing.simplify(text).replace("'", "")):
@@ -476,6 +494,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Victim's name",
         "What is the full name of the person you are asking for?",
         empty="Please type the full name of the person you are asking for.",
+        reads=_victim_name,
         ask_if=_representative,
         section=YOUR_DETAILS,
         change_words=("victim name", "victim's name", "their name", "victims name"),

@@ -176,6 +176,27 @@ def test_the_relationship_to_the_victim_in_the_residents_own_words(
     assert resident.model.answers["relationship"] == relationship
 
 
+@pytest.mark.parametrize(
+    ("reply", "name"),
+    [
+        ("my mum Brenda", "Brenda"),
+        ("My neighbour, Sam Jones", "Sam Jones"),
+        ("my dad is called Tom Patel", "Tom Patel"),
+        ("Brenda Smith", "Brenda Smith"),
+        ("my mum", "my mum"),  # no name follows: kept as typed
+        ("Myra Smith", "Myra Smith"),
+    ],
+)
+def test_a_relationship_before_the_victims_name_is_not_part_of_it(
+    resident: Resident, reply: str, name: str
+) -> None:
+    """ "my mum Brenda" was read back as the name "my mum Brenda"."""
+    resident.say("yes", "2", reply)
+    assert resident.model.answers["victim_name"] == name
+    assert resident.field == "relationship"
+    assert f"How do you know {name}?" in resident.text
+
+
 def test_yes_def_teenagers_and_police_council_n_housing(default_policy: Policy) -> None:
     resident = Resident(default_policy, model=model_at_review())
     resident.say("change under 18")
