@@ -104,7 +104,7 @@ SMS_DANGER = "In danger now? Call 999."
 
 
 def commands_help(policy: Policy, typed: bool, sms: bool = False) -> str:
-    """What the resident can do anywhere."""
+    """What the resident can do anywhere (appeals only come after a review: not here)."""
     if sms:
         return (
             f"Text BACK to change your last answer. In danger? Call 999. "
@@ -113,11 +113,11 @@ def commands_help(policy: Policy, typed: bool, sms: bool = False) -> str:
     if typed:
         return (
             "Type back to change your last answer, or start again to begin again. "
-            f"{SAFETY} To apply by phone, call {policy.team_phone}. {after_review_sms(policy)}"
+            f"{SAFETY} To apply by phone, call {policy.team_phone}."
         )
     return (
         "You can go back to change your last answer, or start again. "
-        f"{SAFETY} To apply by phone, call {policy.team_phone}. {after_review_sms(policy)}"
+        f"{SAFETY} To apply by phone, call {policy.team_phone}."
     )
 
 

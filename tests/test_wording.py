@@ -181,14 +181,13 @@ def test_a_window_in_the_policy_changes_the_question(merseyside_policy: Policy) 
     assert "in the last 3 months" in resident.text
 
 
-def test_the_default_policy_explains_the_appeal_in_the_confirmation_help_and_email(
+def test_the_default_policy_explains_the_appeal_in_the_confirmation_and_email(
     default_policy: Policy,
 ) -> None:
     said = _confirmation(default_policy, Outcome.BELOW_THRESHOLD)
     assert "appeal in writing within 21 days" in said
     assert "within 10 working days of the meeting" in said
     assert "not a complaints procedure" in said
-    assert "appeal in writing within 21 days" in texts.commands_help(default_policy, typed=False)
     record = submitted_record(default_policy)
     email = resident_email(record, sender="a@council.example", recipient="jane@example.com",
                            message_id="<1@x>", policy=default_policy)  # fmt: skip
@@ -203,6 +202,24 @@ def test_the_merseyside_policy_explains_escalation_to_the_commissioner(
     assert "Police and Crime Commissioner" in said
     assert "21 working days" in said
     assert "appeal in writing" not in said, "Merseyside's policy sets no appeal"
+
+
+@pytest.mark.parametrize("channel", ["web", "sms", "terminal"])
+@pytest.mark.parametrize("before", [["yes", "1", "Jane Smith"], ["yes", "2"]])
+def test_help_partway_through_a_request_is_about_the_question_not_appeals(
+    default_policy: Policy, channel: str, before: list[str]
+) -> None:
+    """Help mentioned appeals, which only come after a decision."""
+    resident = Resident(default_policy, channel)
+    resident.say(*before)
+    field = resident.field
+    said = "\n".join(resident.say("help").messages)
+    assert "appeal" not in said.lower() and "unhappy with the outcome" not in said.lower()
+    assert resident.field == field
+    question = resident.dialog.asking()
+    assert question is not None and question.question is not None
+    if question.question.help:
+        assert question.question.help in said
 
 
 @pytest.mark.parametrize("name", ["default", "merseyside"])
