@@ -119,6 +119,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Reference",
         "What is the reference of your case review request? It is in the message we sent you, "
         "for example CR-7KXT-9MHA.",
+        empty="Please type the reference of your request, for example CR-7KXT-9MHA.",
         short="What is your request's reference?",
         help="We check the reference with the postcode you gave, so only you can appeal it.",
         check=lambda value, facts: _reference_problem(value),
@@ -162,6 +163,7 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.TEXT,
         "What you want looked at again",
         "What do you want looked at again, and why?",
+        empty="Please tell us what you want looked at again, and why.",
         narrative=True,
         section=SECTION,
         change_words=("what", "what i want looked at", "details", "reconsider"),

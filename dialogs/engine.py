@@ -55,6 +55,18 @@ _WORDS: dict[Command, frozenset[str]] = {
     Command.SUBMIT: frozenset({"yes", "y", "send", "submit", "confirm", "yes send", "yes please",
                                "1", "send it", "send my request", "send request"}),
 }  # fmt: skip
+_LOOKS_RIGHT = re.compile(
+    r"^(yes )?(thats |that is |its |it is |everything is |everythings |it all |that all |that )?"
+    r"(all )?(looks )?(correct|right|good|fine|ok|okay|great|perfect)( thanks| thank you| to me)?$"
+)
+"""At check your answers, a yes in other words: "thats all correct", "looks good"."""
+_PUZZLED = re.compile(
+    r"^(sorry )?(what (does|do) (that|this|it|you) mean( by (that|this))?|what do you mean"
+    r"|what is (that|this)|whats (that|this)|(i )?(dont|do not) (understand|get it)"
+    r"( (that|this|it|the question|what you mean))?|(im |i am )?not sure what (you mean|that means"
+    r"|this means)|(can you |please )?explain( (that|this))?|(im |i am )?confused)( please)?$"
+)
+"""A resident who did not understand the question ("what does that mean", "i dont understand")."""
 _CARRY_ON = {"1", "carry on", "continue", "yes", "y", "go on", "resume", "carry on please", "ok",
              "carry on where i left off"}  # fmt: skip
 _START_AGAIN = {"2", "start again", "restart", "start over", "new", "begin again", "reset"}
@@ -150,6 +162,8 @@ class Dialog:
         if command == Command.RESTART:
             self.model.pending = Pending.RESTART
             return self._ask([Note(Said.CONFIRM_RESTART)], repeat=False)
+        if _PUZZLED.match(words.replace("'", "")):
+            return self._ask([Note(Said.EXPLAIN)])
         if self.reviewing:
             return self._at_confirm(inbound, words, command)
         if words.startswith("change "):
@@ -419,7 +433,8 @@ class Dialog:
     # -- check your answers -----------------------------------------------------------------
 
     def _at_confirm(self, inbound: Inbound, words: str, command: Command | None) -> Outcome:
-        if command == Command.SUBMIT or words in _WORDS[Command.SUBMIT] or _is_yes(words):
+        yes = command == Command.SUBMIT or words in _WORDS[Command.SUBMIT] or _is_yes(words)
+        if yes or _LOOKS_RIGHT.match(words.replace("'", "")):
             lifecycle(self.model).send("submit")
             self.model.ended = EndReason.SUBMITTED
             return Outcome(ended=EndReason.SUBMITTED)

@@ -7,6 +7,7 @@ Every parser is pure: it takes the text (and "today" where dates are involved) a
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -61,11 +62,11 @@ def simplify(text: str) -> str:
     return _SPACES.sub(" ", text.replace("\n", " ")).strip()
 
 
-def parse_text(text: str, *, what: str, max_length: int = MAX_TEXT) -> str:
-    """Accept any non-empty text up to a length limit."""
+def parse_text(text: str, *, empty: str, max_length: int = MAX_TEXT) -> str:
+    """Accept any non-empty text up to a length limit; `empty` is what to say to no text."""
     value = clean_text(text)
     if not value:
-        raise Invalid(f"Please type {what}.")
+        raise Invalid(empty)
     if len(value) > max_length:
         raise Invalid(
             f"That is {len(value):,} characters. Please keep it under {max_length:,}. "
@@ -149,8 +150,30 @@ _FILLER = re.compile(r"\b(pls|plz|please|thanks|thank you|ta|def|definitely|deff
 
 def _named_in(choice: Choice, words: str) -> bool:
     """True when the text names the choice somewhere ("its me, im the victim")."""
-    names = {choice.value.replace("_", " "), simplify(choice.label), *choice.synonyms}
-    return any(re.search(rf"(?<![\w']){re.escape(n)}(?![\w'])", words) for n in names if n)
+    return any(re.search(rf"(?<![\w']){re.escape(n)}(?![\w'])", words) for n in _names(choice) if n)
+
+
+SLIP_CUTOFF = 0.85
+"""How like a name a word must be (difflib's ratio) to be read as that name misspelt."""
+
+
+def _misspelt(word: str, choices: Sequence[Choice]) -> str | None:
+    """The one choice a single misspelt word means ("polcie", "coucil", "disabilty"): close to a
+    one-word name of 6 letters or more, or two neighbouring letters swapped, with the first and
+    last letters right. Shorter names, or a changed end, make other words ("policy", "office")."""
+    if len(word) < 5 or not word.isalpha():
+        return None
+    names = [(n, c.value) for c in choices for n in _names(c) if len(n) >= 6 and n.isalpha()]
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    close = difflib.get_close_matches(word, [n for n, _ in names], len(names) or 1, SLIP_CUTOFF)
+    meant = {value for name, value in names if (name in close or name in swapped)
+             and name[0] == word[0] and name[-1] == word[-1]}  # fmt: skip
+    return meant.pop() if len(meant) == 1 else None
+
+
+def _names(choice: Choice) -> set[str]:
+    """Everything a choice is called: its value, label and synonyms."""
+    return {choice.value.replace("_", " "), simplify(choice.label), *choice.synonyms}
 
 
 def parse_choice(text: str, choices: Sequence[Choice]) -> str:
@@ -166,6 +189,9 @@ def parse_choice(text: str, choices: Sequence[Choice]) -> str:
     named = [c for c in choices if _named_in(c, words) or _named_in(c, loose)]
     if len(named) == 1 and not words.isdecimal():
         return named[0].value
+    misspelt = _misspelt(short, choices) or _misspelt(loose, choices)
+    if misspelt is not None:
+        return misspelt
     # The question is asked again after this, with its numbered options.
     raise Invalid("Please choose one of the options. Type its number or its words.")
 

@@ -96,6 +96,8 @@ class Question:
     """Options that depend on the answers (the councils a postcode may be in)."""
     reads: Callable[[Question, str, dt.date], Any] | None = None
     """Its own way of reading an answer, instead of its kind's (victim consent)."""
+    empty: str = "Please type your answer."
+    """What to say to an empty answer to free text: a whole sentence, with how to skip."""
 
     def bind(self, facts: Facts) -> Question:
         """This question with its options for these answers (itself when they are fixed)."""
@@ -132,7 +134,7 @@ _PARSERS: dict[Kind, Callable[[Question, str, dt.date], Any]] = {
     Kind.YES_NO: lambda q, t, d: parsing.parse_yes_no(t, q.unsure),
     Kind.CHOICE: lambda q, t, d: parsing.parse_choice(t, q.choices),
     Kind.MULTI_CHOICE: lambda q, t, d: parsing.parse_multi_choice(t, q.choices),
-    Kind.TEXT: lambda q, t, d: parsing.parse_text(t, what=q.label.lower()),
+    Kind.TEXT: lambda q, t, d: parsing.parse_text(t, empty=q.empty),
     Kind.POSTCODE: lambda q, t, d: parsing.parse_postcode(t),
     Kind.PHONE: lambda q, t, d: parsing.parse_phone(t),
     Kind.EMAIL: lambda q, t, d: parsing.parse_email(t),
@@ -154,8 +156,8 @@ ROLE_CHOICES = (
 CONTACT_CHOICES = (
     Choice("phone", "Phone call", ("phone", "call", "ring", "telephone", "phone call", "calls")),
     Choice("sms", "Text message", ("sms", "text", "texts", "text message", "txt", "message")),
-    Choice("email", "Email", ("email", "e-mail", "e mail", "mail")),
-    Choice("letter", "Letter", ("letter", "post", "writing", "in writing", "by post")),
+    Choice("email", "Email", ("email", "e-mail", "e mail", "mail", "emails")),
+    Choice("letter", "Letter", ("letter", "letters", "post", "writing", "in writing", "by post")),
 )
 HATE_CHOICES = (
     Choice("race", "Race", ("race", "racist", "racism", "racial", "ethnicity", "nationality")),
@@ -213,14 +215,19 @@ UNDER_18_CHOICES = (
 YES_NO_CHOICES = (Choice("yes", "Yes"), Choice("no", "No"))
 RELATIONSHIP_CHOICES = (
     Choice("family", "Family member", ("family", "relative", "parent", "son", "daughter", "mum",
-                                       "dad", "partner", "husband", "wife", "sister", "brother")),
-    Choice("friend", "Friend", ("friend", "neighbour", "mate")),
+                                       "dad", "partner", "husband", "wife", "sister", "brother",
+                                       "mother", "father", "grandson", "granddaughter", "nan",
+                                       "gran", "grandma", "grandad", "aunt", "uncle", "niece",
+                                       "nephew", "cousin")),
+    Choice("friend", "Friend", ("friend", "mate")),
     Choice("carer", "Carer", ("carer", "care worker", "i care for them")),
     Choice("councillor_or_mp", "Councillor or MP", ("councillor", "mp", "cllr",
                                                     "member of parliament")),
     Choice("support_worker", "Support worker", ("support worker", "key worker", "advocate",
                                                 "social worker", "caseworker")),
-    Choice("other", "Someone else", ("other", "something else", "else")),
+    # A neighbour is not a friend: with no choice of their own, someone else.
+    Choice("other", "Someone else", ("other", "something else", "else", "neighbour",
+                                     "neighbor", "next door")),
 )  # fmt: skip
 VICTIM_CONSENT_CHOICES = (
     Choice("yes", "Yes, they agreed", ("yes", "y", "yeah", "they agreed", "they have", "agreed")),
@@ -243,7 +250,8 @@ SAFETY_CHOICES = (
 
 _CANNOT_AGREE = re.compile(
     r"\b((cant|cannot|can not|unable to|not able to|isnt able to|is not able to|too ill to"
-    r"|too unwell to) (agree|consent|understand|decide|say|give|sign|communicate|speak|answer)"
+    r"|too unwell to|wont be able to|will not be able to) (agree|consent|understand|decide|say"
+    r"|give|sign|communicate|speak|answer)|(isnt|is not|not|wont be|will not be) able to$"
     r"|(he|she|they|them) (cant|cannot|can not)\b|^(no )?(cant|cannot|can not)$"
     r"|dementia|alzheimer\w*|lacks? (the )?(mental )?capacity"
     r"|(no|not have|doesnt have|does not have|hasnt got|has not got|without|lost) (the )?(mental )?"
@@ -252,6 +260,24 @@ _CANNOT_AGREE = re.compile(
     r"|(doesnt|does not|dont|do not|cant|cannot) understand)"
 )
 """Words that say the victim cannot agree (capacity), even when they start with no."""
+
+
+_RELATION_FIRST = re.compile(
+    r"^(its |it's |this is |for )?(my|our) (mum|mom|mother|dad|father|son|daughter|sister|brother"
+    r"|partner|husband|wife|friend|mate|neighbour|neighbor|nan|gran|grandma|grandad|grandmother"
+    r"|grandfather|aunt|auntie|uncle|cousin|niece|nephew|client|tenant)\b[ ,:;-]*"
+    r"((is called|is|called|named)\b[ ,:;-]*)?",
+    re.IGNORECASE,
+)
+
+
+def _victim_name(question: Question, text: str, today: dt.date) -> str:
+    """The victim's name, without a relationship before it ("my mum Brenda": Brenda); "my mum"
+    alone stays as typed."""
+    name = parsing.parse_text(text, empty=question.empty)
+    relation = _RELATION_FIRST.match(name)
+    rest = name[relation.end() :].strip() if relation else ""
+    return rest or name
 
 
 def _victim_consent(question: Question, text: str, today: dt.date) -> str:
@@ -331,7 +357,7 @@ def _reference(question: Question, text: str, today: dt.date) -> str | None:
         raise parsing.Invalid(
             "Thank you. Please type the number itself. If you do not have it to hand, type no."
         )
-    return parsing.parse_text(text, what="the reference or crime number")
+    return parsing.parse_text(text, empty=question.empty)
 
 
 _MIGHT_BE_HATE = (
@@ -354,6 +380,7 @@ def _hate(facts: Facts) -> bool:
 
 
 _SAFE_WAY = {"phone": "phone_call", "sms": "sms", "email": "email", "letter": "letter"}
+_BY = {"phone": "phone", "sms": "text", "email": "email", "letter": "letter"}
 
 
 def _safe_ways(value: Any, facts: Facts) -> str | None:
@@ -363,8 +390,8 @@ def _safe_ways(value: Any, facts: Facts) -> str | None:
     preference = facts.answers.get("contact_preference")
     if value != ["none"] and preference in _SAFE_WAY and _SAFE_WAY[preference] not in value:
         return (
-            "You asked us to contact you that way, but did not choose it as safe. Choose every "
-            "way that is safe, or go back to choose another way to contact you."
+            f"You asked us to contact you by {_BY[preference]}, but did not choose it as safe. "
+            "Choose every way that is safe, or go back to choose another way to contact you."
         )
     return None
 
@@ -466,6 +493,8 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.TEXT,
         "Victim's name",
         "What is the full name of the person you are asking for?",
+        empty="Please type the full name of the person you are asking for.",
+        reads=_victim_name,
         ask_if=_representative,
         section=YOUR_DETAILS,
         change_words=("victim name", "victim's name", "their name", "victims name"),
@@ -502,6 +531,7 @@ QUESTIONS: tuple[Question, ...] = (
         "How to reach them",
         "How can the team reach {victim}, if not through you? For example a phone number or "
         "address.",
+        empty="Please tell us how the team can reach them. If it is through you, type skip.",
         short="How can the team reach {victim}, if not through you? Type skip if through you.",
         typed="Type skip if through you.",
         optional=True,
@@ -516,6 +546,7 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.TEXT,
         "Your name",
         "What is your full name?",
+        empty="Please type your full name.",
         section=YOUR_DETAILS,
         change_words=("name", "my name", "your name", "full name"),
     ),
@@ -524,6 +555,7 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.TEXT,
         "Address",
         "What is your address? You will give the postcode next.",
+        empty="Please type your address.",
         help="We need your address to pass your request to the right team.",
         section=YOUR_DETAILS,
         change_words=("address", "my address", "home address"),
@@ -612,6 +644,8 @@ QUESTIONS: tuple[Question, ...] = (
         "Contacting you safely",
         "Is there anything we must know to contact you safely? For example, times to avoid or "
         "not to leave messages.",
+        empty="Please tell us anything we must know to contact you safely. If there is nothing, "
+        "type no.",
         short="Anything we must know to contact you safely? Type no if not.",
         typed="Type no if not.",
         optional=True,
@@ -626,6 +660,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Help to take part",
         "Do you need any help to take part? For example an interpreter, large print, someone "
         "with you, or a meeting place you can get to.",
+        empty="Please tell us what help you need to take part. If you do not need any, type no.",
         short="Do you need any help to take part, like an interpreter? Type no if not.",
         typed="Type no if not.",
         optional=True,
@@ -639,6 +674,7 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.TEXT,
         "Where it happens",
         "Where does the behaviour happen? For example a street, a block of flats or a park.",
+        empty="Please tell us where the behaviour happens, for example a street or a park.",
         short="Where does it happen? For example a street, block or park.",
         narrative=True,
         section=ABOUT_PROBLEM,
@@ -650,6 +686,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Who is causing it",
         "Do you know who is causing it? Tell us what you know, for example a name, an address "
         "or a description.",
+        empty="Please tell us what you know about who is causing it. If you do not know, type no.",
         short="Do you know who is causing it? Type no if not.",
         typed="Type no if you do not know.",
         optional=True,
@@ -714,6 +751,7 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.TEXT,
         "What happened",
         "Incident {n}: what happened? Tell us in a few sentences.",
+        empty="Please tell us what happened, in a few sentences.",
         loop=INCIDENT_LOOP,
         section="Incident",
         narrative=True,
@@ -725,6 +763,8 @@ QUESTIONS: tuple[Question, ...] = (
         "Hate incident",
         "Incident {n}: was this incident because of who {you_are}?",
         typed="Type yes or no.",
+        help="For example because of race, religion, sexuality, disability or gender identity. "
+        "If you think it might be, answer yes.",
         unsure=_MIGHT_BE_HATE,
         choices=YES_NO_CHOICES,
         ask_if=_hate,
@@ -769,6 +809,7 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.TEXT,
         "Reference number",
         "Incident {n}: did you get a reference or crime number?",
+        empty="Please type the reference or crime number. If you did not get one, type no.",
         typed="Type it, or type no.",
         hint="You can skip this if you did not get one.",
         optional=True,
@@ -802,6 +843,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Housing provider",
         "You reported it to a housing provider. Which one? For example the name of the housing "
         "association.",
+        empty="Please type the name of the housing provider. If you are not sure, type skip.",
         short="Which housing provider did you report it to? Type skip if not sure.",
         typed="Type skip if you are not sure.",
         optional=True,
@@ -835,6 +877,8 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.TEXT,
         "What the agencies have done",
         "What have the council, police or others done so far, and why is it not enough?",
+        empty="Please tell us what the agencies have done so far. If you prefer not to say, "
+        "type skip.",
         short="What have the agencies done so far, and why is it not enough? Or type skip.",
         typed="Type skip if you prefer not to say.",
         optional=True,
@@ -854,6 +898,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Impact on you",
         "How is this affecting you or your household? Include any health needs or anything "
         "that makes you more vulnerable.",
+        empty="Please tell us how this is affecting you. If you prefer not to say, type skip.",
         short="How is this affecting you? Type skip if you prefer not to say.",
         typed="Type skip if you prefer not to say.",
         optional=True,
@@ -885,6 +930,7 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.TEXT,
         "What you would like to happen",
         "What would you like to happen?",
+        empty="Please tell us what you would like to happen. If you are not sure, type skip.",
         typed="Type skip if you are not sure.",
         optional=True,
         skip_words=(*_SKIP, *_NO_IDEA),

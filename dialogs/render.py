@@ -201,6 +201,8 @@ class ChatRenderer:
             return [note.text or ""]
         if said == Said.HELP:
             return [self.help(ask)]
+        if said == Said.EXPLAIN:
+            return [self.explain(ask)]
         if said == Said.DATE_NOTED:
             return [f"Thanks. I have {note.text or format_date(note.date)}."]
         if said == Said.INCIDENT_REMOVED:
@@ -223,6 +225,12 @@ class ChatRenderer:
             specific = ask.question.help.format(max=MAX_INCIDENTS) + " "
         sms = self.channel == Channel.SMS
         return specific + texts.commands_help(self.policy, self.typed, sms=sms)
+
+    def explain(self, ask: Ask | None) -> str:
+        """What the current question means, in plain words: its help, else the help."""
+        if ask is not None and ask.question is not None and ask.question.help:
+            return ask.question.help.format(max=MAX_INCIDENTS)
+        return self.help(ask)
 
     def ending(self, outcome: Outcome) -> str:
         """Why the conversation has ended, in words."""

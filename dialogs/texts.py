@@ -51,8 +51,8 @@ SAID: dict[Said, str] = {
     "Do you want to carry on where you left off, or start again?",
     Said.OFFER_RESUME_AGAIN: "Do you want to carry on where you left off, or start again?",
     Said.DATE_UNKNOWN: "Thanks. I have noted that you are not sure of the date.",
-    Said.AT_CONFIRM: "If this is right, send your request. To change something, say change and "
-    "what it is, for example change phone or change incident 1 date.",
+    Said.AT_CONFIRM: "To send your request, type yes or choose Send my request. To change "
+    "something, type change and what it is, for example change phone or change incident 1 date.",
 }
 TYPED: dict[Said, str] = {
     Said.CHANGE_LATER: "You can change any answer when we check your answers at the end. "
@@ -104,7 +104,7 @@ SMS_DANGER = "In danger now? Call 999."
 
 
 def commands_help(policy: Policy, typed: bool, sms: bool = False) -> str:
-    """What the resident can do anywhere."""
+    """What the resident can do anywhere (appeals only come after a review: not here)."""
     if sms:
         return (
             f"Text BACK to change your last answer. In danger? Call 999. "
@@ -113,11 +113,11 @@ def commands_help(policy: Policy, typed: bool, sms: bool = False) -> str:
     if typed:
         return (
             "Type back to change your last answer, or start again to begin again. "
-            f"{SAFETY} To apply by phone, call {policy.team_phone}. {after_review_sms(policy)}"
+            f"{SAFETY} To apply by phone, call {policy.team_phone}."
         )
     return (
         "You can go back to change your last answer, or start again. "
-        f"{SAFETY} To apply by phone, call {policy.team_phone}. {after_review_sms(policy)}"
+        f"{SAFETY} To apply by phone, call {policy.team_phone}."
     )
 
 

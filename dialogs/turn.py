@@ -51,6 +51,8 @@ class Said(StrEnum):
     SAFETY = "safety"
     SELF_HARM = "self_harm"
     HELP = "help"
+    EXPLAIN = "explain"
+    """What the question means, for a resident who did not understand it."""
     FIRST_QUESTION = "first_question"
     CHANGE_LATER = "change_later"
     CONFIRM_RESTART = "confirm_restart"

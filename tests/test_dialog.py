@@ -14,6 +14,7 @@ from dialogs.questionnaire import BY_FIELD
 from dialogs.questionnaire import MAX_INCIDENTS
 from dialogs.record import answers_to_record
 from dialogs.turn import Inbound
+from dialogs.vocabulary import Kind
 from tests.factories import TODAY
 from tests.factories import Resident
 from tests.factories import model_at_review
@@ -273,6 +274,48 @@ def test_help_is_available_anywhere_and_keeps_the_question(resident: Resident) -
     resident.say("help")
     assert resident.field == "address"
     assert "999" in resident.text and "back" in resident.text
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["what does that mean", "What does this mean?", "i dont understand", "I don't understand"],
+)
+@pytest.mark.parametrize("channel", ["web", "sms"])
+def test_what_does_that_mean_gets_the_questions_explanation_then_the_question(
+    default_policy: Policy, channel: str, reply: str
+) -> None:
+    """It got only "Please answer yes or no"."""
+    resident = Resident(default_policy, channel)
+    resident.say(reply)
+    assert resident.field == "consent"
+    assert resident.last and not resident.last.problem
+    explanation, question = resident.last.messages
+    assert explanation == BY_FIELD["consent"].help
+    assert question.startswith("We will share what you tell us")
+
+
+@pytest.mark.parametrize(
+    ("before", "field"),
+    [
+        ([*VICTIM_DETAILS], "hate_motivated"),
+        ([*VICTIM_DETAILS, "yes", "race", "1/11/2026", "Shouting"], "incident_hate"),
+        ([*VICTIM_DETAILS, "no", *incident("1/10/2026", "2/10/2026")], "another_incident"),
+    ],
+)
+def test_every_yes_or_no_question_explains_itself(
+    resident: Resident, before: list[str], field: str
+) -> None:
+    resident.say(*before)
+    assert resident.field == field
+    resident.say("what does that mean")
+    assert resident.field == field
+    assert resident.last and resident.last.messages[0] == BY_FIELD[field].help.format(
+        max=MAX_INCIDENTS
+    )
+
+
+def test_every_yes_or_no_question_has_an_explanation() -> None:
+    assert all(q.help for q in BY_FIELD.values() if q.kind == Kind.YES_NO)
 
 
 def test_change_before_check_your_answers_explains(resident: Resident) -> None:

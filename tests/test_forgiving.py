@@ -10,10 +10,13 @@ import pytest
 
 from dialogs.parsing import Approximate
 from dialogs.parsing import Invalid
+from dialogs.parsing import parse_choice
 from dialogs.parsing import parse_date
 from dialogs.parsing import parse_phone
 from dialogs.parsing import suggest_email
 from dialogs.policy import Policy
+from dialogs.questionnaire import AGENCY_CHOICES
+from dialogs.questionnaire import HATE_CHOICES
 from dialogs.record import answers_to_record
 from dialogs.screening import screen
 from dialogs.turn import Inbound
@@ -30,12 +33,29 @@ def resident(default_policy: Policy) -> Resident:
     return Resident(default_policy)
 
 
-@pytest.mark.parametrize("reply", ["yes please send it", "send it", "Yes send it please"])
+@pytest.mark.parametrize(
+    "reply",
+    ["yes please send it", "send it", "Yes send it please", "thats all correct",
+     "That's all correct.", "all correct", "looks good", "correct", "Looks good to me"],
+)  # fmt: skip
 def test_check_your_answers_sends_on_a_yes_in_the_residents_words(
     default_policy: Policy, reply: str
 ) -> None:
     resident = Resident(default_policy, model=model_at_review())
     assert resident.say(reply).submitted
+
+
+@pytest.mark.parametrize("channel", ["web", "sms", "terminal"])
+@pytest.mark.parametrize("reply", ["thats not correct", "not right", "hmm", "thats all"])
+def test_anything_unclear_at_check_your_answers_says_to_type_yes_or_change(
+    default_policy: Policy, channel: str, reply: str
+) -> None:
+    resident = Resident(default_policy, channel, model=model_at_review())
+    resident.say(reply)
+    assert resident.last and not resident.last.done
+    said = resident.text.lower()
+    assert "type yes to send your request" in said or "type yes or choose send" in said, said
+    assert "type change and what it is" in said, said
 
 
 def test_back_at_check_your_answers_goes_to_the_last_question(default_policy: Policy) -> None:
@@ -121,6 +141,8 @@ def test_an_approximate_date_reaches_the_record_and_screening_treats_it_as_unkno
         ([], "its me, im the victim", "applicant_role", "victim"),
         ([], "my mum", "applicant_role", "representative"),
         (VICTIM_DETAILS[:7], "txt me pls", "contact_preference", "sms"),
+        (VICTIM_DETAILS[:7], "letters only", "contact_preference", "letter"),
+        (VICTIM_DETAILS[:7], "emails only please", "contact_preference", "email"),
     ],
 )
 def test_choices_in_the_residents_own_words(
@@ -132,6 +154,49 @@ def test_choices_in_the_residents_own_words(
     assert resident.model.answers[field] == value
 
 
+@pytest.mark.parametrize(
+    ("reply", "relationship"),
+    [
+        ("shes my neighbour", "other"),
+        ("She's my neighbour.", "other"),
+        ("he is my neighbour", "other"),
+        ("my sister", "family"),
+        ("my son", "family"),
+        ("my mother", "family"),
+        ("carer", "carer"),
+        ("my mate", "friend"),
+    ],
+)
+def test_the_relationship_to_the_victim_in_the_residents_own_words(
+    resident: Resident, reply: str, relationship: str
+) -> None:
+    """A neighbour was recorded as a friend: with no choice of their own, someone else."""
+    resident.say("yes", "2", "Sam Patel", reply)
+    assert resident.field == "victim_consent"
+    assert resident.model.answers["relationship"] == relationship
+
+
+@pytest.mark.parametrize(
+    ("reply", "name"),
+    [
+        ("my mum Brenda", "Brenda"),
+        ("My neighbour, Sam Jones", "Sam Jones"),
+        ("my dad is called Tom Patel", "Tom Patel"),
+        ("Brenda Smith", "Brenda Smith"),
+        ("my mum", "my mum"),  # no name follows: kept as typed
+        ("Myra Smith", "Myra Smith"),
+    ],
+)
+def test_a_relationship_before_the_victims_name_is_not_part_of_it(
+    resident: Resident, reply: str, name: str
+) -> None:
+    """ "my mum Brenda" was read back as the name "my mum Brenda"."""
+    resident.say("yes", "2", reply)
+    assert resident.model.answers["victim_name"] == name
+    assert resident.field == "relationship"
+    assert f"How do you know {name}?" in resident.text
+
+
 def test_yes_def_teenagers_and_police_council_n_housing(default_policy: Policy) -> None:
     resident = Resident(default_policy, model=model_at_review())
     resident.say("change under 18")
@@ -140,6 +205,46 @@ def test_yes_def_teenagers_and_police_council_n_housing(default_policy: Policy) 
     resident.say("change incident 1 reported to")
     resident.say("police, council n housing")
     assert resident.model.incidents[0]["reported_to"] == ["council", "police", "housing_provider"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("polcie", ["police"]),
+        ("coucil", ["council"]),
+        ("Counsil", ["council"]),
+        ("the housng", ["housing_provider"]),
+        ("polcie and coucil", ["council", "police"]),
+    ],
+)
+def test_a_misspelt_agency_is_read_as_that_agency(
+    resident: Resident, typed: str, meant: list[str]
+) -> None:
+    resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", typed)
+    assert resident.field == "report_date", resident.text
+    assert resident.model.incidents[0]["reported_to"] == meant
+
+
+def test_a_misspelt_kind_of_hate_is_read_as_that_kind(resident: Resident) -> None:
+    resident.say(*VICTIM_DETAILS, "yes", "disabilty")
+    assert resident.model.answers["hate_categories"] == ["disability"]
+    assert resident.field == "incident_date"
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["policy", "polite", "politics", "office", "offices", "counsel", "cousin", "house",
+     "hospice", "provided", "social"],
+)  # fmt: skip
+def test_a_word_that_only_looks_like_an_agency_is_not_read_as_one(word: str) -> None:
+    with pytest.raises(Invalid):
+        parse_choice(word, AGENCY_CHOICES)
+
+
+@pytest.mark.parametrize("word", ["relief", "believe", "trains", "trash"])
+def test_a_word_that_only_looks_like_a_kind_of_hate_is_not_read_as_one(word: str) -> None:
+    with pytest.raises(Invalid):
+        parse_choice(word, HATE_CHOICES)
 
 
 @pytest.mark.parametrize(
@@ -259,7 +364,16 @@ def test_a_yes_with_danger_words_is_taken_with_the_999_notice(
 
 
 @pytest.mark.parametrize(
-    "reply", ["no he cant, he has dementia", "No, she's too ill", "no she doesnt understand"]
+    "reply",
+    [
+        "no he cant, he has dementia",
+        "No, she's too ill",
+        "no she doesnt understand",
+        "he cant agree",
+        "she cant agree",
+        "she wont be able to agree",
+        "he isnt able to",
+    ],
 )
 def test_a_no_that_says_the_victim_cannot_agree_is_read_as_cannot_agree(
     resident: Resident, reply: str
@@ -338,6 +452,21 @@ def test_all_of_them_at_the_safe_ways_chooses_every_way_but_none(
         "phone_call", "voicemail", "sms", "email", "letter"
     ]  # fmt: skip
     assert resident.field == "safe_contact"
+
+
+def test_letters_only_at_the_safe_ways_is_letters(resident: Resident) -> None:
+    resident.say(*VICTIM_DETAILS[:7], "letters only")
+    assert resident.field == "contact_safety"
+    resident.say("letters only")
+    assert resident.model.answers["contact_safety"] == ["letter"]
+    assert resident.field == "safe_contact"
+
+
+def test_safe_ways_without_the_way_chosen_name_that_way(resident: Resident) -> None:
+    """It said "you asked us to contact you that way", without saying which."""
+    resident.say(*VICTIM_DETAILS[:8], "letters only")  # asked for email
+    assert resident.field == "contact_safety"
+    assert "You asked us to contact you by email, but did not choose it as safe" in resident.text
 
 
 @pytest.mark.parametrize("reply", ["dont know", "not sure", "I don't know"])

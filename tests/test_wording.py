@@ -5,19 +5,28 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import pytest
 
 from bot.emails import resident_email
+from dialogs import appeal
 from dialogs import texts
 from dialogs.calendar import Period
+from dialogs.parsing import Invalid
+from dialogs.partnership import CANDIDATES
 from dialogs.policy import Policy
 from dialogs.policy import load_policy
+from dialogs.questionnaire import QUESTIONS
+from dialogs.questionnaire import Facts
+from dialogs.questionnaire import Question
 from dialogs.sms import SEGMENT_BUDGET
 from dialogs.sms import is_gsm7
 from dialogs.sms import segments
 from dialogs.vocabulary import EndReason
+from dialogs.vocabulary import Kind
 from dialogs.vocabulary import Outcome
+from tests.factories import TODAY
 from tests.factories import Resident
 from tests.factories import submitted_record
 from tests.helpers import conversation
@@ -172,14 +181,13 @@ def test_a_window_in_the_policy_changes_the_question(merseyside_policy: Policy) 
     assert "in the last 3 months" in resident.text
 
 
-def test_the_default_policy_explains_the_appeal_in_the_confirmation_help_and_email(
+def test_the_default_policy_explains_the_appeal_in_the_confirmation_and_email(
     default_policy: Policy,
 ) -> None:
     said = _confirmation(default_policy, Outcome.BELOW_THRESHOLD)
     assert "appeal in writing within 21 days" in said
     assert "within 10 working days of the meeting" in said
     assert "not a complaints procedure" in said
-    assert "appeal in writing within 21 days" in texts.commands_help(default_policy, typed=False)
     record = submitted_record(default_policy)
     email = resident_email(record, sender="a@council.example", recipient="jane@example.com",
                            message_id="<1@x>", policy=default_policy)  # fmt: skip
@@ -194,6 +202,24 @@ def test_the_merseyside_policy_explains_escalation_to_the_commissioner(
     assert "Police and Crime Commissioner" in said
     assert "21 working days" in said
     assert "appeal in writing" not in said, "Merseyside's policy sets no appeal"
+
+
+@pytest.mark.parametrize("channel", ["web", "sms", "terminal"])
+@pytest.mark.parametrize("before", [["yes", "1", "Jane Smith"], ["yes", "2"]])
+def test_help_partway_through_a_request_is_about_the_question_not_appeals(
+    default_policy: Policy, channel: str, before: list[str]
+) -> None:
+    """Help mentioned appeals, which only come after a decision."""
+    resident = Resident(default_policy, channel)
+    resident.say(*before)
+    field = resident.field
+    said = "\n".join(resident.say("help").messages)
+    assert "appeal" not in said.lower() and "unhappy with the outcome" not in said.lower()
+    assert resident.field == field
+    question = resident.dialog.asking()
+    assert question is not None and question.question is not None
+    if question.question.help:
+        assert question.question.help in said
 
 
 @pytest.mark.parametrize("name", ["default", "merseyside"])
@@ -218,3 +244,20 @@ def test_a_community_route_with_its_own_window_asks_about_that_window(
     while resident.field != "other_reporters":
         resident.say("no")
     assert "in the last 3 months" in resident.text
+
+
+@pytest.mark.parametrize("question", [*QUESTIONS, *appeal.QUESTIONS], ids=lambda q: q.field)
+def test_an_empty_answer_gets_a_sentence_a_resident_understands(question: Question) -> None:
+    """It said "Please type contacting you safely.": the row's label put into a sentence."""
+    facts = Facts({CANDIDATES: [["wirral", "Wirral"], ["sefton", "Sefton"]]})
+    bound = question.bind(facts)
+    with pytest.raises(Invalid) as refused:
+        bound.parse("  ", TODAY)
+    said = str(refused.value)
+    assert re.fullmatch(r"[A-Z][^{}\n]*\.", said), said  # sentences, nothing left to fill in
+    assert not re.search(rf"\b(type|enter) {re.escape(question.label.lower())}\b", said), said
+    assert is_gsm7(said) and len(said) <= 100, said
+    if question.kind == Kind.TEXT:
+        assert said != Question.empty, "every free-text question has its own words"
+        if bound.is_optional(facts):  # and says how to skip it
+            assert any(f"type {word}." in said for word in bound.skip_words), said
