@@ -387,6 +387,18 @@ def _inbound() -> Inbound:
     return Inbound(request.form.get("answer", ""))
 
 
+def _left_empty(inbound: Inbound) -> bool:
+    """True for a form sent with nothing typed and no option picked."""
+    nothing_picked = inbound.values is None or not inbound.values
+    return inbound.command is None and nothing_picked and not inbound.text.strip()
+
+
+def _optional_at(dialog: Dialog, step: Step) -> bool:
+    """True when the question at `step` may be left unanswered."""
+    asked = _ask_at(dialog, step)
+    return asked is not None and asked[0].optional and asked[0].pending is None
+
+
 def _walk_to(conversation_id: str, dialog: Dialog, step: Step) -> None:
     """Make `step` the question being asked again, as the resident's Back button did: from
     check your answers by its change command, otherwise by going back one question at a time."""
@@ -436,6 +448,8 @@ def apply_answer() -> ResponseReturnValue:
             and _revisitable(dialog, step)
         ):
             _walk_to(conversation_id, dialog, step)
+        if step is not None and _left_empty(inbound) and _optional_at(dialog, step):
+            inbound = Inbound("skip", command=Command.SKIP)  # as GOV.UK forms take it
         turn = _service().post(conversation_id, inbound)
     except (NotFound, Expired):
         session.pop("conversation", None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -345,3 +346,25 @@ def test_an_unexpected_fault_on_a_page_is_a_page_not_json(
     page = response.get_data(as_text=True)
     assert "Sorry, there is a problem with the service" in page and "RuntimeError" not in page
     assert 'href="/apply"' in page
+
+
+def test_an_optional_question_left_empty_on_the_form_is_skipped(client: FlaskClient) -> None:
+    # GOV.UK forms accept an optional field left empty; asking again says nothing new.
+    csrf = _form_at_address(client)
+    for answer in ("1 High Street", "sw1a1aa", "07123 456789", "jane@example.com", "email"):
+        _answer(client, csrf, answer=answer)
+    assert _answer(client, csrf, choices_shown="1", choice="email") == "/apply/q/safe_contact"
+    assert _answer(client, csrf, answer="  ") == "/apply/q/support_needs"
+    assert _answer(client, csrf, answer="") == "/apply/q/location"
+    # A question that must be answered still says what it wants.
+    response = client.post("/apply/answer", data={"csrf_token": csrf, "answer": ""},
+                           follow_redirects=True)  # fmt: skip
+    assert response.request.path == "/apply/q/location"
+    assert "Please tell us where" in response.get_data(as_text=True)
+    with client.session_transaction() as cookie:
+        sid = cookie["conversation"]
+    with db.read(client.application.extensions["casereview.engine"]) as conn:
+        row = store.read_conversation(conn, sid)
+    assert row is not None
+    answers = json.loads(row["data"])["answers"]
+    assert answers["safe_contact"] is None and answers["support_needs"] is None
