@@ -5,6 +5,10 @@ on", "hes got a knife", "he said hes gonna kill me". The patterns are phrases, n
 so an ordinary report ("they kill the music at midnight", "knife crime was on the news", "by the
 emergency exit") does not set them off. Text is matched lower-case with its apostrophes dropped
 (`simplify`, then "can't" reads as "cant"), so every pattern here is written without them.
+
+Danger covers threats, weapons, violence against a person, fire and arson, someone breaking in,
+fearing for one's life, and something violent happening "now". The tests in tests/test_safety.py
+list what residents typed that must be found, beside ordinary reports that must not be.
 """
 
 from __future__ import annotations
@@ -40,6 +44,13 @@ _SELF_HARM = re.compile(
     r"|(cant|cannot|can not) (go on|carry on living|keep going any ?more)"
     r"|(not sure|dont think|dont know if|dont know how) i can (go on|carry on)"
     r"|overdose"
+    r"|(id|i would|i d) be better off (not here|not around|gone|not alive)"
+    r"|(want|wanna|wanting|wish) (it all|everything|my life) (to|would) end"
+    r"|(cant|cannot|can not) (take|cope with|handle|deal with|stand) (it|this|any of it|life)"
+    r" any ?more"
+    r"|(cant|cannot|can not) cope any ?more"
+    r"|(no|nothing) (point|reason) (in )?(living|being alive|going on|carrying on)"
+    r"|nothing (left )?to live for"
     r")\b"
 )
 
@@ -50,6 +61,29 @@ _THREAT = (
     r"|tr(y|ies|ied|ying) to|hed|shed|theyd|hell|shell|theyll|come (back )?(to|and)|coming to)"
 )
 _WEAPON = r"(knife|knifes|knives|gun|guns|machete|machetes|blade|weapon|axe|crossbow|baseball bat)"
+_PERSON = (
+    r"(me|us|him|her|them|my (son|daughter|kids?|children|child|wife|husband|partner|mum|mother"
+    r"|dad|father|boy|girl|baby|brother|sister|nan|gran|grandson|granddaughter|carer|friend"
+    r"|neighbour|dog))"
+)
+_VIOLENCE = (
+    r"(punch\w*|kick(ed|s)?|kicking|headbutt\w*|assault\w*|attack(ed|s)?|slap\w*|stab\w*"
+    r"|strangl\w*|chok(ed|ing)|spat at|spit at|spits at|beat up|beaten up|battered|glassed"
+    r"|(he|she|they|someone|somebody|one of them) (hit|pushed|shoved|grabbed|threw \w+ at))"
+)
+_FIRE = (
+    r"set (fire to|(\w+ ){1,3}(on fire|alight|alite|ablaze))|(caught|catch|catching) fire|arson"
+    r"|(burn|burning|burnt|burned|torch|torched|petrol bomb\w*) (down )?(the|my|our|your|her|his"
+    r"|their) (house|flat|home|place|building|door|car|van)|burn (it|us|me|you) (down|out)"
+    r"|(firework|fireworks|lit \w+|burning \w+|petrol|lighter fluid|rags?) (through|in|into)"
+    r" (the|my|our|her|his|their) (letterbox|letter box|door|window)"
+)
+_NOW = (
+    r"^(?=.*\b(right now|now(?! and (then|again))|at the moment|as we speak|as i type)\b)"
+    r"(?=.*\b(smashing|kicking"
+    r"|breaking|attacking|threatening|hitting|fighting|trying to (get|break|force)"
+    r"|banging on (my|our|the) (door|window))\b)"
+)
 _NOT_AN_EMERGENCY = (
     r"(?! (exit|exits|contact|contacts|door|doors|services?|number|numbers|lights?|lighting"
     r"|repairs?|stairs|staircase|gate|access|housing|accommodation|appointment|department|room"
@@ -62,14 +96,28 @@ _DANGER = re.compile(
     rf"|{_THREAT} {_HARM} {_WHO}\b"
     r"|death threats?|threat\w* to kill"
     r"|(got|has|have|had|with|holding|carrying|carries|pulled|pulls|pulling|waving|waved"
-    r"|wielding|brandishing|brought|brings|showed|flashed|took out|taken out)"
+    r"|wielding|brandishing|brought|brings|showed|flashed|took out|taken out|held|holds|put"
+    r"|puts|pointed|points)"
     rf" (out )?(a |an |his |her |their |a big |a massive )?{_WEAPON}\b"
-    r"|(i am|im|i feel|we are|were|we feel) (not|never|un) ?safe\b"
+    rf"|{_WEAPON} (to|at|against|in) (my|his|her|their|our|your) (throat|neck|face|head|chest"
+    r"|back|stomach|side)"
+    rf"|{_THREAT} (cut|glass|slash|stab) {_PERSON}\b"
+    rf"|threat\w* {_PERSON} with (a|an|his|her|their|the) (\w+ )?(hammer|bat|bottle|brick"
+    rf"|stick|bar|screwdriver|dog|{_WEAPON[1:-1]})\b"
+    rf"|{_VIOLENCE} {_PERSON}\b"
+    rf"|{_FIRE}"
+    r"|(trying to|tried to|try to|tries to) (break|get|kick|force (their|his|her) way) (in|into)"
+    r"|(breaking|kicking|kicked|smashing|smashed) (in |down )?(my|our|the) (front |back )?door"
+    r"( in| down)\b"
+    r"|(fear|scared|frightened|terrified|afraid) for (my|our|his|her|their) (life|lives|safety)"
+    r"|(i am|im|i feel|we are|were|we feel) (really |so |very |quite |totally |just |completely )?"
+    r"(not|never|un) ?safe\b"
     r"|(i|we) (dont|do not|never|cant|cannot) feel safe\b"
     r"|(not|un) ?safe (in|at) (my|our) (own )?(home|house|flat)\b"
     r"|(its|this is|it is|an|real|genuine) emergency\b"
     rf"{_NOT_AN_EMERGENCY})"
     rf"|^emergency\b{_NOT_AN_EMERGENCY})"
+    rf"|{_NOW}"
 )
 
 

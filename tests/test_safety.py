@@ -1,0 +1,87 @@
+"""Which words get a safety notice: everyday phrasing of danger and of suicide, and not ordinary
+reports of anti-social behaviour that share their words."""
+
+from __future__ import annotations
+
+import pytest
+
+from dialogs.policy import Policy
+from dialogs.safety import Risk
+from dialogs.safety import risks_in
+from tests.factories import Resident
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "he put a knife to my throat in the car park and said hed cut me if i went to the police",
+        "he said he would burn the flat down with us in it",
+        "they pushed a firework through her letterbox, the mat caught fire",
+        "hes outside now smashing my car up what do i do",
+        "theyre trying to break in right now",
+        "he threatened me with a hammer",
+        "the kids set my car on fire",
+        "they set fire to the bins",
+        "someone poured petrol through the letterbox",
+        "he hit my son",
+        "he punched me in the face",
+        "she spat at me and kicked my daughter",
+        "he headbutted my husband",
+        "they attacked my son with a bat",
+        "hes kicking my door in",
+        "i feel really unsafe",
+        "I fear for my life",
+    ],
+)
+def test_everyday_words_of_danger_are_found(words: str) -> None:
+    assert risks_in(words) == {Risk.DANGER}
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "i cant take much more of this, sometimes i think id be better off not here",
+        "i just want it all to end",
+        "I can't take it anymore",
+        "theres no point in living like this",
+        "I have nothing to live for",
+    ],
+)
+def test_everyday_words_of_suicide_are_found(words: str) -> None:
+    assert risks_in(words) == {Risk.SELF_HARM}
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "I want it to end",
+        "I want it all to stop",
+        "i want to move out, i cant take much more of this noise",
+        "their ball hit my car",
+        "they hit the fence with a football",
+        "he threw a ball at my window",
+        "the music is on right now",
+        "the kids are outside now shouting",
+        "they keep fighting now and then",
+        "they light fireworks in the park every night",
+        "they set up a sound system in the garden",
+        "the stress gave me a panic attack",
+        "Banging with a hammer all night",
+        "The landlord is threatening us with eviction",
+        "we would be better off gone from this street",
+    ],
+)
+def test_ordinary_reports_that_share_the_words_are_not(words: str) -> None:
+    assert risks_in(words) == set()
+
+
+def test_danger_now_typed_at_a_yes_or_no_question_gets_999_and_the_question(
+    default_policy: Policy,
+) -> None:
+    resident = Resident(default_policy)
+    resident.say("hes outside now smashing my car up what do i do")
+    assert "call 999" in resident.text
+    assert resident.field == "consent", "words alone are not an answer: asked again"
+    assert resident.model.remarks == [
+        ["consent", "hes outside now smashing my car up what do i do"]
+    ]
