@@ -308,14 +308,35 @@ _NEGATED = {
 }
 
 
+_SOMEONE = (
+    r"\b(he|she|they|hes|shes|theyre|someone|somebody|people|staff|my (ex|partner|husband|wife"
+    r"|boyfriend|girlfriend|family|son|daughter|mum|dad|carer|landlord|neighbour|neighbours)|ex)"
+)
+_SEES = (
+    r"(\w+ ){0,3}(opens?|opened|opening|reads?|reading|checks?|checked|checking|goes through"
+    r"|go through|going through|went through|looks? (at|through)|looking (at|through)|sees?|saw"
+    r"|listens? to|listening to|monitors?|monitoring|has access to|takes?|took|gets? to)"
+    r" (all |all of )?(my|our|the|her) "
+)
+_WATCHED = {way: re.compile(rf"{_SOMEONE} {_SEES}{words}\b") for way, words in _WAYS.items()}
+"""Someone else who reads a way's messages makes it unsafe: "he opens my post"."""
+_PHONE_WATCHED = re.compile(rf"{_SOMEONE} {_SEES}(phone|phones|mobile|mobiles)\b")
+"""Someone who checks the resident's phone sees texts, voicemails and calls."""
+
+
 def ways_said_unsafe(text: str | None) -> set[str]:
     """The safe-contact choices (sms, phone_call ...) the words say are not safe to use: "please
-    dont text", "texts are not safe", "no letters". Read cautiously: "dont ring after 6pm" counts
-    phone calls too, so a way is never used, or named, on a guess."""
+    dont text", "texts are not safe", "no letters", "he opens my post", "he checks my phone".
+    Read cautiously: "dont ring after 6pm" counts phone calls too, so a way is never used, or
+    named, on a guess."""
     if not text:
         return set()
     words = re.sub(r"\b(dont|do not) mind\b", "", parsing.simplify(text).replace("'", ""))
-    return {way for way, negated in _NEGATED.items() if negated.search(words)}
+    unsafe = {way for way, negated in _NEGATED.items() if negated.search(words)}
+    unsafe |= {way for way, watched in _WATCHED.items() if watched.search(words)}
+    if _PHONE_WATCHED.search(words):
+        unsafe |= {"sms", "voicemail", "phone_call"}
+    return unsafe
 
 
 def _contact_safety(question: Question, text: str, today: dt.date) -> list[str]:

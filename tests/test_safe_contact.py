@@ -49,7 +49,8 @@ def _apply(client: FlaskClient, details: list[str]) -> dict[str, object]:
         ("email", "phone calls, email", {"resident_email", "team_email"}),
         ("phone", "phone calls", {"team_email"}),  # email given, but not safe: no email
         ("letter", "letters", {"team_email"}),
-        ("text", "texts, email", {"resident_sms", "resident_email", "team_email"}),
+        # "he checks my phone" in the note: no text, whatever the list said (nor a call).
+        ("text", "texts, email", {"resident_email", "team_email"}),
         ("phone", "phone calls, texts", {"team_email"}),  # texts safe but not asked for
     ],
 )
@@ -80,6 +81,8 @@ def _said(turn: dict[str, object]) -> str:
         ("none", "no", "take care to get in touch safely"),
         ("texts, email", "please dont text", "in a way you told us is safe"),
         ("texts, phone calls", "texts are not safe, he reads them", "in a way you told us is safe"),
+        ("texts, email", "hes my ex and he checks my phone", "in a way you told us is safe"),
+        ("texts, email", "my partner reads my texts", "in a way you told us is safe"),
     ],
 )
 def test_the_confirmation_never_names_a_way_the_resident_said_is_not_safe(
@@ -93,7 +96,16 @@ def test_the_confirmation_never_names_a_way_the_resident_said_is_not_safe(
     assert "resident_sms" not in {purpose for purpose, _ in _queued(app)}
 
 
-@pytest.mark.parametrize("reply", ["texts are not safe", "please dont text", "not texts"])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "texts are not safe",
+        "please dont text",
+        "not texts",
+        "only text, he opens my post sometimes because we share a front door",
+        "text only please, he reads my letters",
+    ],
+)
 def test_saying_a_way_is_not_safe_never_chooses_it(client: FlaskClient, reply: str) -> None:
     sid = start(client)["session_id"]
     for answer in _details("email", reply)[:9]:
