@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from dialogs.hate_words import might_be_hate
 from dialogs.parsing import Approximate
 from dialogs.parsing import format_date
 from dialogs.parsing import format_phone
@@ -138,6 +139,10 @@ def safe_contact(applicant: dict[str, Any]) -> str:
 def hate_line(record: dict[str, Any]) -> str:
     """Whether hate is reported, the motivation, and which incidents."""
     if not record.get("hate_motivated"):
+        hinted = hate_hints(record)
+        if hinted:
+            return (f"Not said, but their words may describe a hate incident (in "
+                    f"{join_labels(hinted)}). Ask them")  # fmt: skip
         return "No"
     categories = join_labels(_HATE.get(c, c) for c in record.get("hate_categories", []))
     flagged = [
@@ -148,6 +153,12 @@ def hate_line(record: dict[str, Any]) -> str:
         word = "incident" if len(flagged) == 1 else "incidents"
         words += f" ({word} {join_labels(flagged)})"
     return words
+
+
+def hate_hints(record: dict[str, Any]) -> list[str]:
+    """Where the resident's words suggest hate ("go back to your own country"), for a request
+    not marked as hate: staff ask, since the hate route can change the outcome."""
+    return [where for where, text in _free_text(record) if might_be_hate(text)]
 
 
 def vulnerability_line(record: dict[str, Any]) -> str:
@@ -245,6 +256,9 @@ def at_a_glance(record: dict[str, Any]) -> Section:
     label_safety, label_risk, label_words = "How to contact safely", "Safety risk", "Their words"
     risks = [(label_risk, line) for line in risk_lines(record)]
     risks += [(label_words, line) for line in remark_lines(record)]
+    strong = {label_safety, label_risk, label_words}
+    if hate_hints(record) and not record.get("hate_motivated"):
+        strong.add("Hate")  # words that may describe hate, on a request not marked as hate
     return Section(
         "At a glance",
         [
@@ -257,7 +271,7 @@ def at_a_glance(record: dict[str, Any]) -> Section:
             ("Anyone responsible under 18", _under_18(record)),
         ],
         [],
-        strong=frozenset({label_safety, label_risk, label_words}),
+        strong=frozenset(strong),
     )
 
 

@@ -227,3 +227,48 @@ def test_html_in_answers_is_escaped(default_policy: Policy) -> None:
     record = submitted_record(default_policy, safe_contact="<b>call</b> & <script>x</script>")
     _, html = _email(record, default_policy)
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_words_that_may_describe_hate_on_a_request_not_marked_as_hate_are_flagged_for_staff(
+    default_policy: Policy,
+) -> None:
+    # Answered no to hate, then: "shouted go back to pakistan you p*** at my dad".
+    model = model_at_review(incidents=2, hate_motivated=False)
+    model.incidents[1]["incident_description"] = "shouted go back to pakistan you p*** at my dad"
+    record = submitted_record(default_policy, model)
+    glance = summary.sections(record)[0]
+    hate = dict(glance.rows)["Hate"]
+    assert hate.startswith("Not said, but their words may describe a hate incident")
+    assert "incident 2" in hate and "Ask them" in hate
+    assert "Hate" in glance.strong
+    assert record["hate_motivated"] is False, "the resident's answer stays theirs"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "they shout at us because my son is autistic",
+        "he called him a paki",
+        "its because im black",
+        "racist abuse every time I go out",
+        "they pulled at her hijab and laughed",
+    ],
+)
+def test_hate_hints_are_found_in_everyday_words(default_policy: Policy, words: str) -> None:
+    record = submitted_record(default_policy, model_at_review(hate_motivated=False, impact=words))
+    assert summary.hate_hints(record) == ["impact"]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "he shouted you f***ing idiot at me",
+        "told them to go back to their house",
+        "the kids went back to school and it got quieter",
+        "loud music as im trying to sleep",
+    ],
+)
+def test_ordinary_words_give_no_hate_hint(default_policy: Policy, words: str) -> None:
+    record = submitted_record(default_policy, model_at_review(hate_motivated=False, impact=words))
+    assert summary.hate_hints(record) == []
+    assert dict(summary.sections(record)[0].rows)["Hate"] == "No"
