@@ -75,6 +75,18 @@ _SAME_DAY = frozenset({"same day", "the same day", "that day", "on the same day"
                        "later that day", "that night", "that evening", "the same night",
                        "same night", "straight away", "straightaway", "right away"})  # fmt: skip
 _NOTICE = {Risk.SELF_HARM: Said.SELF_HARM, Risk.DANGER: Said.SAFETY}
+_NONE_TO_GIVE = re.compile(
+    r"\b((dont|do not|never|cant|cannot) (really )?(do|have|use|got|get)( an?| any)? (email|e ?mail"
+    r"|emails|phone|mobile|computer|internet|smartphone)|(no|without)( an?)? (email|phone|mobile)"
+    r"|(write|writing) to me|by (letter|post)|letters? only|only (by )?(letter|post)|in writing)\b"
+)
+"""At the phone or email question: the resident has none to give, or wants letters instead."""
+
+
+class NoWayToContact(Invalid):
+    """Neither a phone number nor an email address: the resident is told the other routes."""
+
+
 MAX_REMARKS, MAX_REMARK_CHARS = 10, 500
 """How many risk remarks a conversation keeps, and how much of each: enough for staff to act on,
 never a transcript."""
@@ -194,7 +206,8 @@ class Dialog:
             if safety is not None:  # a call for help, not an answer: the notice, then the question
                 self._remark(step, inbound.text)
                 return self._ask([safety])
-            return self._ask([], problem=str(problem))
+            routes = [Note(Said.OTHER_ROUTES)] if isinstance(problem, NoWayToContact) else []
+            return self._ask(routes, problem=str(problem))
         suggested = suggest_email(value) if question.kind == Kind.EMAIL and value else None
         if suggested:  # a likely typo in the domain: ask before keeping it (GOV.UK pattern)
             self.model.pending = Pending.EMAIL
@@ -248,10 +261,14 @@ class Dialog:
     ) -> Any:
         facts = self.model.given.facts(step[1])
         skipping = command == Command.SKIP or (bool(words) and words in question.skip_words)
+        nothing_given = not re.search(r"[\d@]", words)  # "no mobile, landline 01632..." gives one
+        if question.kind in {Kind.PHONE, Kind.EMAIL} and nothing_given \
+                and _NONE_TO_GIVE.search(words):  # fmt: skip
+            skipping = True  # "i dont do email, can you just write to me"
         if skipping and question.is_optional(facts):
             return None
         if skipping and question.field == "email":
-            raise Invalid(
+            raise NoWayToContact(
                 "We need a phone number or an email address to contact you. Give your email "
                 "address, or go back to give a phone number."
             )

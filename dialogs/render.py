@@ -203,6 +203,8 @@ class ChatRenderer:
             return [self.help(ask)]
         if said == Said.EXPLAIN:
             return [self.explain(ask)]
+        if said == Said.OTHER_ROUTES:
+            return [texts.other_routes(self.policy)]
         if said == Said.DATE_NOTED:
             return [f"Thanks. I have {note.text or format_date(note.date)}."]
         if said == Said.INCIDENT_REMOVED:

@@ -121,6 +121,12 @@ def commands_help(policy: Policy, typed: bool, sms: bool = False) -> str:
     )
 
 
+def other_routes(policy: Policy) -> str:
+    """How to apply without a phone number or email address: by phone, or in writing."""
+    writing = f", or in writing to {policy.team_address}" if policy.team_address else ""
+    return f"If you have neither, you can apply by phone on {policy.team_phone}{writing}."
+
+
 def start_again(sms: bool = False) -> str:
     """How to start a new request once a conversation has ended, in the channel's own terms."""
     return "To start again, text NEW." if sms else "To start again, choose Start a new request."
@@ -154,8 +160,9 @@ def declined(reason: EndReason, policy: Policy, sms: bool = False) -> str:
     return (
         "We cannot do a case review without sharing your details with the agencies, "
         "because a review cannot be anonymous. Nothing has been sent. If you change your mind, "
-        f"you can start again. {start_again()} To talk it through, call {policy.team_phone}. "
-        f"{SAFETY}"
+        f"you can start again. {start_again()} To talk it through, call {policy.team_phone}"
+        + (f", or write to {policy.team_address}. " if policy.team_address else ". ")
+        + SAFETY
     )
 
 

@@ -70,6 +70,8 @@ class Said(StrEnum):
     ENDED = "ended"
     NOTE = "note"
     """A message given by the caller (say, why an old conversation was deleted)."""
+    OTHER_ROUTES = "other_routes"
+    """For someone with no phone or email: how to apply by phone or in writing instead."""
 
 
 @dataclass(frozen=True)

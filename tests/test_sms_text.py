@@ -223,5 +223,5 @@ def test_every_text_table_is_keyed_on_values_the_domain_produces() -> None:
         assert set(table) == set(Outcome)
     # Every note has its words: in the SAID table, or built by the renderer from its data.
     built = {Said.WELCOME, Said.NOTE, Said.HELP, Said.EXPLAIN, Said.DATE_NOTED,
-             Said.INCIDENT_REMOVED, Said.ENDED}  # fmt: skip
+             Said.INCIDENT_REMOVED, Said.ENDED, Said.OTHER_ROUTES}  # fmt: skip
     assert set(texts.SAID) | built == set(Said)

@@ -261,3 +261,34 @@ def test_an_empty_answer_gets_a_sentence_a_resident_understands(question: Questi
         assert said != Question.empty, "every free-text question has its own words"
         if bound.is_optional(facts):  # and says how to skip it
             assert any(f"type {word}." in said for word in bound.skip_words), said
+
+
+@pytest.mark.parametrize("channel", ["web", "sms", "terminal"])
+def test_someone_with_no_phone_or_email_is_told_how_to_apply_by_phone_or_in_writing(
+    default_policy: Policy, channel: str
+) -> None:
+    resident = Resident(default_policy, channel)
+    resident.say("yes", "1", "Jane Smith", "1 High Street", "sw1a1aa", "no phone")
+    assert resident.field == "email"
+    resident.say("i dont do email, can you just write to me")
+    assert resident.field == "email", "one of the two is needed to go on"
+    assert default_policy.team_phone in resident.text
+    assert f"in writing to {default_policy.team_address}" in resident.text
+
+
+def test_words_of_no_phone_beside_a_number_keep_the_number(default_policy: Policy) -> None:
+    resident = Resident(default_policy)
+    resident.say("yes", "1", "Jane Smith", "1 High Street", "sw1a1aa")
+    resident.say("no mobile, landline 0113 496 0000")
+    assert resident.model.answers["phone"] == "+441134960000"
+    resident.say("letters only please")
+    assert resident.field == "contact_preference", "with a phone, the email can be left out"
+    assert resident.model.answers["email"] is None
+
+
+def test_saying_no_to_sharing_gives_the_phone_and_written_routes(default_policy: Policy) -> None:
+    resident = Resident(default_policy)
+    resident.say("no")
+    assert resident.last is not None and resident.last.done
+    assert default_policy.team_phone in resident.text
+    assert f"write to {default_policy.team_address}" in resident.text
