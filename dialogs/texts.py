@@ -252,7 +252,8 @@ def after_review(policy: Policy) -> list[str]:
     if appeal:
         lines.append(
             f"If you are unhappy with the outcome, you can appeal in writing within {appeal} of "
-            f"getting it. Write to the {policy.team_name} and give your reference."
+            f"getting it. Write to {policy.team_address or 'the ' + policy.team_name} and give "
+            "your reference."
         )
     if policy.escalation:
         lines.append(" ".join(policy.escalation.split()))

@@ -292,3 +292,8 @@ def test_saying_no_to_sharing_gives_the_phone_and_written_routes(default_policy:
     assert resident.last is not None and resident.last.done
     assert default_policy.team_phone in resident.text
     assert f"write to {default_policy.team_address}" in resident.text
+
+
+def test_the_appeal_route_says_where_to_write(default_policy: Policy) -> None:
+    lines = " ".join(texts.after_review(default_policy))
+    assert f"Write to {default_policy.team_address} and give your reference." in lines
