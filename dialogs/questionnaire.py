@@ -248,6 +248,30 @@ SAFETY_CHOICES = (
     Choice("none", "None is safe", ("none", "none of these", "nothing", "no way", "none is safe")),
 )
 
+_CAUSE = re.compile(
+    r"\b((my|our|the) )?(neighbou?rs?|next door|(man|woman|lad|lads|kids|people|family|couple)"
+    r" (next door|upstairs|downstairs|opposite|across the road))"
+    r"( (is|are|who is|who are|thats|that is|that are))? (doing (it|this|that)|the (problem|cause"
+    r"|one doing it|ones doing it)|causing (it|this|that|the problem|the trouble|trouble|problems"
+    r"|all this|all of it)|responsible|to blame)\b"
+)
+"""A neighbour named as the one causing the problem: not the person asked for."""
+_AROUND_CAUSE = re.compile(r"^((and|but|so|its|it is|well|yeah|basically|because|cos|cause)\b ?)+"
+                           r"|( ?\b(and|but|so|its|it is))+$")  # fmt: skip
+
+
+def _applicant_role(question: Question, text: str, today: dt.date) -> str:
+    """Victim or representative; "its my neighbour doing it" names the cause, not the person
+    asked for, so the resident is the victim unless the rest of the words say otherwise."""
+    words = parsing.simplify(text).replace("'", "")
+    if not _CAUSE.search(words):
+        return parsing.parse_choice(text, question.choices)
+    rest = _AROUND_CAUSE.sub("", _CAUSE.sub(" ", words).strip()).strip()
+    if not rest:
+        return "victim"
+    return parsing.parse_choice(rest, question.choices)
+
+
 _CANNOT_AGREE = re.compile(
     r"\b((cant|cannot|can not|unable to|not able to|isnt able to|is not able to|too ill to"
     r"|too unwell to|wont be able to|will not be able to) (agree|consent|understand|decide|say"
@@ -271,10 +295,21 @@ _RELATION_FIRST = re.compile(
 )
 
 
+_NOT_A_NAME = frozenset({"no", "n", "nope", "nah", "x", "xx", "xxx", "none", "na", "n/a",
+                         "skip", "nothing", "unknown", "yes", "why", "what", "not sure",
+                         "dont know", "no idea", "dunno", "idk"})  # fmt: skip
+
+
 def _victim_name(question: Question, text: str, today: dt.date) -> str:
     """The victim's name, without a relationship before it ("my mum Brenda": Brenda); "my mum"
-    alone stays as typed."""
+    alone stays as typed. "no", "?" or "dont know" is not a name."""
     name = parsing.parse_text(text, empty=question.empty)
+    words = parsing.simplify(name).replace("'", "")
+    if sum(c.isalpha() for c in name) < 2 or words in _NOT_A_NAME or parsing.is_unknown(name):
+        raise parsing.Invalid(
+            "Please type the name of the person you are asking for, for example Sam Jones. "
+            "A first name is fine if that is all you know."
+        )
     relation = _RELATION_FIRST.match(name)
     rest = name[relation.end() :].strip() if relation else ""
     return rest or name
@@ -485,6 +520,7 @@ QUESTIONS: tuple[Question, ...] = (
         help="You can ask for a review for yourself, or for someone else if they agree, for "
         "example as a family member, friend, councillor or MP.",
         choices=ROLE_CHOICES,
+        reads=_applicant_role,
         section=YOUR_DETAILS,
         change_words=("role", "who is asking", "victim or someone else", "who"),
     ),

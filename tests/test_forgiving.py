@@ -524,3 +524,38 @@ def test_a_report_date_told_from_an_incident_known_only_roughly_is_a_range(
     assert resident.field == "report_reference", resident.text
     said = Approximate.from_json(resident.model.incidents[0]["report_date"])
     assert (said.earliest, said.latest) == (earliest, latest)
+
+
+@pytest.mark.parametrize(
+    ("reply", "role"),
+    [
+        ("its my neighbour doing it", "victim"),
+        ("my neighbour is the problem", "victim"),
+        ("It's the neighbours who are causing it", "victim"),
+        ("me, my neighbour is the problem", "victim"),
+        ("my neighbour is the problem and im asking for my mum", "representative"),
+        ("my neighbour", "representative"),  # the person asked for
+    ],
+)
+def test_a_neighbour_named_as_the_cause_is_not_the_person_asked_for(
+    resident: Resident, reply: str, role: str
+) -> None:
+    resident.say("yes", reply)
+    assert resident.model.answers["applicant_role"] == role
+
+
+def test_a_neighbour_as_the_cause_with_words_that_say_neither_is_asked_again(
+    resident: Resident,
+) -> None:
+    resident.say("yes", "my neighbour is the problem, hes awful")
+    assert resident.field == "applicant_role"
+    assert "applicant_role" not in resident.model.answers
+
+
+@pytest.mark.parametrize("reply", ["no", "?", "x", "dont know", "Not sure"])
+def test_a_non_answer_is_not_taken_as_the_victims_name(resident: Resident, reply: str) -> None:
+    resident.say("yes", "2", reply)
+    assert resident.field == "victim_name"
+    assert "Please type the name of the person you are asking for" in resident.text
+    resident.say("Sam Jones")
+    assert resident.model.answers["victim_name"] == "Sam Jones"
