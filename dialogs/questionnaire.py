@@ -382,13 +382,31 @@ _UNSURE_WORDS = frozenset({"not sure", "unsure", "dont know", "don't know", "no 
                            "i dont know", "i don't know", "not certain"})  # fmt: skip
 
 
+_NO_REFERENCE = re.compile(
+    r"^((no|nope|nah|n/a|na) )?((i|they|we|he|she) )?((have|has|had|did|do|does|was|were) )?"
+    r"(not|never|didnt|dont|doesnt|havent|hasnt|hadnt|wasnt|werent) (ever )?(got|get|give|gave"
+    r"|given|have|had|been given|receive|received|issue|issued|provide|provided|offer|offered)"
+    r"( (me|us))?( (one|any|it|a (reference|ref|crime)( number)?|a number))?"
+    r"( (to hand|with me|on me|now|at the moment|yet|ever|sorry))*$"
+)
+"""No reference in other words ("not got one", "they never gave me one")."""
+_SAME_AS = re.compile(
+    r"^((its|it is|the|its the) )?(same|ditto|as before|as above)( (one|number|reference|ref))?"
+    r"( (as|as the) (before|above|last time|last one|the last one|the other one|the others"
+    r"|incident \d+))?$"
+)
+"""A number given as "the same as before", which staff cannot look up."""
+
+
 def _reference(question: Question, text: str, today: dt.date) -> str | None:
-    """A reference or crime number: "yes" is not one, so ask for the number itself; a clear no
-    or "not sure" is none given."""
+    """A reference or crime number: "yes" or "same as before" is not one, so ask for the number
+    itself; a clear no, "not got one" or "not sure" is none given."""
     words = parsing.simplify(text).replace("'", "")
-    if parsing.is_clear_no(text) or parsing.is_unknown(text):
+    if parsing.is_clear_no(text) or parsing.is_unknown(text) or _NO_REFERENCE.match(words):
         return None
-    if _JUST_YES.match(words):
+    if words in question.skip_words or parsing.simplify(text) in question.skip_words:
+        return None  # "n/a" is never a reference, on any channel
+    if _JUST_YES.match(words) or _SAME_AS.match(words):
         raise parsing.Invalid(
             "Thank you. Please type the number itself. If you do not have it to hand, type no."
         )

@@ -559,3 +559,29 @@ def test_a_non_answer_is_not_taken_as_the_victims_name(resident: Resident, reply
     assert "Please type the name of the person you are asking for" in resident.text
     resident.say("Sam Jones")
     assert resident.model.answers["victim_name"] == "Sam Jones"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["not got one", "n/a", "N/A", "they never gave me one", "nope never got one",
+     "i dont have it to hand", "They didn't give me one.", "havent got one"],
+)  # fmt: skip
+def test_no_reference_number_in_other_words_is_none(resident: Resident, reply: str) -> None:
+    resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", "police", "12 days ago", reply)
+    assert resident.field == "another_incident"
+    assert resident.model.incidents[0]["report_reference"] is None
+
+
+def test_same_as_before_at_the_reference_number_asks_for_the_number_itself(
+    resident: Resident,
+) -> None:
+    resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", "police", "12 days ago")
+    resident.say("same as before")
+    assert resident.field == "report_reference"
+    assert "Please type the number itself" in resident.text
+
+
+def test_a_reference_with_something_to_go_on_is_kept_as_typed(resident: Resident) -> None:
+    reply = "i dont have it to hand, i think it started with CAD"
+    resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", "police", "12 days ago", reply)
+    assert resident.model.incidents[0]["report_reference"] == reply
