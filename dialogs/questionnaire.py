@@ -179,7 +179,8 @@ AGENCY_CHOICES = (
     Choice(
         "council",
         "The council",
-        ("council", "local authority", "la", "local council", "the local authority", "asb team"),
+        ("council", "local authority", "la", "local council", "the local authority", "asb team",
+         "councillor", "my councillor", "local councillor", "ward councillor", "cllr"),
     ),
     Choice("police", "The police", ("police", "the police", "101", "999", "officer", "pcso")),
     Choice(
@@ -201,7 +202,9 @@ AGENCY_CHOICES = (
         ("nhs", "health", "gp", "doctor", "hospital", "nurse", "health visitor", "icb",
          "mental health team", "health service"),
     ),
-    Choice("other", "Someone else", ("other", "someone else", "somebody else", "else")),
+    # An MP is not the council, and not an agency that counts; nor is a counsellor.
+    Choice("other", "Someone else", ("other", "someone else", "somebody else", "else", "mp",
+                                     "my mp", "member of parliament", "counsellor")),
 )  # fmt: skip
 UNDER_18_CHOICES = (
     Choice("yes", "Yes", ("yes", "y", "yeah", "they are", "under 18")),
@@ -375,6 +378,32 @@ def _hate_categories(question: Question, text: str, today: dt.date) -> list[str]
     if parsing.is_unknown(text) or parsing.simplify(text) in _UNSURE_WORDS:
         return None
     return parsing.parse_multi_choice(text, question.choices)
+
+
+_NOT_REPORTED = re.compile(
+    r"^(no|nope|nah|none|nobody|no one|noone|no body|not anyone|nothing|not yet|never|not"
+    r"|(i|we) (didnt|did not|havent|have not|never)( yet)?)$"
+    r"|\b(didnt|did not|never|havent|have not|hadnt|had not|wasnt|was not|werent|were not|not"
+    r"|nobody|no one)( \w+){0,2} report(ed|ing)?\b"
+)
+"""Words that say an incident was not reported ("didnt report that one", "nobody")."""
+NOT_REPORTED = (
+    "An incident only counts once it has been reported. If this one was not, go back and tell "
+    "us about one that was. You can tell us about it later."
+)
+"""Short enough to go by text with the question and its options (the record needs an agency:
+the schema's `reported_to` has at least one)."""
+
+
+def _reported_to(question: Question, text: str, today: dt.date) -> list[str]:
+    """Who an incident was reported to; "nobody" is explained, since an unreported incident
+    does not count towards a review (and the record needs at least one agency)."""
+    try:
+        return parsing.parse_multi_choice(text, question.choices)
+    except parsing.Invalid:
+        if _NOT_REPORTED.search(parsing.simplify(text).replace("'", "")):
+            raise parsing.Invalid(NOT_REPORTED) from None
+        raise
 
 
 _UNSURE_WORDS = frozenset({"not sure", "unsure", "dont know", "don't know", "no idea", "dunno",
@@ -834,6 +863,7 @@ QUESTIONS: tuple[Question, ...] = (
         short="Incident {n}: who did you report it to? Choose one or more.",
         typed="For example, type 1, 2.",
         choices=AGENCY_CHOICES,
+        reads=_reported_to,
         loop=INCIDENT_LOOP,
         section="Incident",
         change_words=("reported to", "who", "agencies", "agency", "who i reported it to"),

@@ -19,6 +19,9 @@ from dialogs.questionnaire import AGENCY_CHOICES
 from dialogs.questionnaire import HATE_CHOICES
 from dialogs.record import answers_to_record
 from dialogs.screening import screen
+from dialogs.sms import SEGMENT_BUDGET
+from dialogs.sms import render
+from dialogs.sms import segments
 from dialogs.turn import Inbound
 from tests.factories import TODAY
 from tests.factories import Resident
@@ -585,3 +588,36 @@ def test_a_reference_with_something_to_go_on_is_kept_as_typed(resident: Resident
     reply = "i dont have it to hand, i think it started with CAD"
     resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", "police", "12 days ago", reply)
     assert resident.model.incidents[0]["report_reference"] == reply
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["didnt report that one", "nobody", "none", "not reported", "i didnt", "No one",
+     "never reported it"],
+)  # fmt: skip
+@pytest.mark.parametrize("channel", ["web", "sms"])
+def test_an_incident_not_reported_is_explained_not_misunderstood(
+    default_policy: Policy, channel: str, reply: str
+) -> None:
+    """The record needs at least one agency (the schema's minItems), so it is explained."""
+    resident = Resident(default_policy, channel)
+    resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", reply)
+    assert resident.field == "reported_to"
+    assert "only counts once it has been reported" in resident.text
+    assert "did not understand" not in resident.text
+    assert segments(render(resident.last.messages if resident.last else [])) <= SEGMENT_BUDGET
+    resident.say("police")
+    assert resident.model.incidents[0]["reported_to"] == ["police"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "agencies"),
+    [("my councillor", ["council"]), ("Cllr Jones", ["council"]), ("my MP", ["other"]),
+     ("police and my councillor", ["council", "police"]), ("counsellor", ["other"])],
+)  # fmt: skip
+def test_a_councillor_is_the_council_and_an_mp_someone_else(
+    resident: Resident, reply: str, agencies: list[str]
+) -> None:
+    resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", reply)
+    assert resident.field == "report_date"
+    assert resident.model.incidents[0]["reported_to"] == agencies
