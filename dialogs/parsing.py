@@ -94,6 +94,11 @@ _YES_IDIOMS = re.compile(
     r"( (thanks|thank you|please|go ahead))?$"
 )
 """Yes in everyday words that start like a no ("no problem")."""
+_GRUDGING_YES = re.compile(
+    r"^((ok|okay|oh|fine|alright|all right|right|well|go on|then|i suppose|i guess|sure) )+"
+    r"(yes|yeah|yep|ok|okay|fine|sure|i agree|go ahead)( (then|please|thanks))?$"
+)
+"""Yes after a sigh ("ok fine yes", "oh go on then yes")."""
 
 _REFUSAL = frozenset({"no", "nope", "nah", "n", "not", "dont", "doesnt", "didnt", "havent",
                       "hasnt", "disagree", "never", "2", "refuse"})  # fmt: skip
@@ -123,7 +128,8 @@ def parse_yes_no(text: str, unsure: str = "") -> bool:
     """Read yes or no, by word, number (1 yes, 2 no) or common synonym; `unsure` is what to
     say to someone who is not sure."""
     words = simplify(text)
-    if words in _YES or words == "1" or _YES_IDIOMS.match(words.replace("'", "")):
+    plain = words.replace("'", "")
+    if words in _YES or words == "1" or _YES_IDIOMS.match(plain) or _GRUDGING_YES.match(plain):
         return True
     if words in _NO or words == "2":
         return False

@@ -30,6 +30,11 @@ MAX_INCIDENTS = 30
 """The incident loop accepts this many incidents (the API promises at least 20)."""
 
 INCIDENT_LOOP = "incident"
+WHAT_A_REVIEW_IS = (
+    "In a case review, the council, police, NHS and housing providers look at your case "
+    "together and decide if more can be done. It is not a complaints procedure."
+)
+"""Said to a resident who asks what a case review is, at a yes or no question."""
 
 
 @dataclass(frozen=True)
@@ -552,8 +557,9 @@ QUESTIONS: tuple[Question, ...] = (
         "they can review your case together. We cannot do a review anonymously. Do you agree?",
         short="We share your answers with the agencies. Do you agree? Type yes or no.",
         typed="Type yes or no.",
-        help="The agencies need to know who you are to look at your case. Only people working "
-        "on the review will see your details.",
+        # Whether the person causing it is told is each team's to explain (domain.md is silent).
+        help="Worried the person causing it will find out? The team will talk to you about how "
+        "your details are used before anything is shared.",
         choices=YES_NO_CHOICES,
         ends_on=False,
         ends_with=EndReason.NO_CONSENT,
