@@ -159,6 +159,23 @@ def _named_in(choice: Choice, words: str) -> bool:
     return any(re.search(rf"(?<![\w']){re.escape(n)}(?![\w'])", words) for n in _names(choice) if n)
 
 
+def _widest(named: list[Choice], *texts: str) -> list[Choice]:
+    """The choices named, less any named only inside another's longer name ("gender" inside
+    "gender identity")."""
+    found = {c.value: {n for n in _names(c) for t in texts if n and _says(n, t)} for c in named}
+    every = set().union(*found.values()) if found else set()
+
+    def inside(name: str) -> bool:
+        return any(name != other and _says(name, other) for other in every)
+
+    return [c for c in named if not found[c.value] or not all(map(inside, found[c.value]))]
+
+
+def _says(name: str, words: str) -> bool:
+    """True when `name` is among `words` as whole words."""
+    return re.search(rf"(?<![\w']){re.escape(name)}(?![\w'])", words) is not None
+
+
 SLIP_CUTOFF = 0.85
 """How like a name a word must be (difflib's ratio) to be read as that name misspelt."""
 
@@ -193,6 +210,7 @@ def parse_choice(text: str, choices: Sequence[Choice]) -> str:
     # Several words: the one choice they name (two named is a question to ask again).
     loose = _SPACES.sub(" ", _FILLER.sub(" ", words.replace("'", ""))).strip()
     named = [c for c in choices if _named_in(c, words) or _named_in(c, loose)]
+    named = _widest(named, words, loose)
     if len(named) == 1 and not words.isdecimal():
         return named[0].value
     misspelt = _misspelt(short, choices) or _misspelt(loose, choices)
@@ -204,6 +222,9 @@ def parse_choice(text: str, choices: Sequence[Choice]) -> str:
 
 _SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bplus\b|\bn\b|\ban\b|\b'n'\b)\s*")
 
+
+QUOTED_CHARS = 30
+"""The longest part of an answer quoted back in a re-prompt; longer, it is not quoted."""
 
 _ALL = frozenset({"all", "all of them", "all of the above", "all of these", "them all", "any",
                   "any of them", "all are safe", "all of them are safe", "all safe", "all ok",
@@ -225,9 +246,10 @@ def parse_multi_choice(text: str, choices: Sequence[Choice]) -> list[str]:
         try:
             picked.add(parse_choice(part, choices))
         except Invalid:
+            # Quoted only when short enough to quote whole: never a cut-off fragment.
+            what = f'"{part}"' if len(part) <= QUOTED_CHARS else "that"
             raise Invalid(
-                f'I did not understand "{part[:30]}". Choose one or more of the options, '
-                "for example 1, 2."
+                f"I did not understand {what}. Choose one or more of the options, for example 1, 2."
             ) from None
     if not picked:
         raise Invalid("Please choose at least one option.")

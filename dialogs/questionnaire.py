@@ -165,21 +165,37 @@ CONTACT_CHOICES = (
     Choice("letter", "Letter", ("letter", "letters", "post", "writing", "in writing", "by post")),
 )
 HATE_CHOICES = (
-    Choice("race", "Race", ("race", "racist", "racism", "racial", "ethnicity", "nationality")),
-    Choice("religion", "Religion or belief", ("religion", "religious", "faith", "belief")),
+    Choice("race", "Race", ("race", "racist", "racism", "racial", "ethnicity", "nationality",
+                            "black", "white", "asian", "colour", "color", "skin", "skin colour",
+                            "polish", "foreign", "foreigner", "immigrant", "where im from",
+                            "where i am from", "eastern european", "romanian", "pakistani",
+                            "indian", "african", "chinese", "irish", "gypsy", "traveller",
+                            "roma", "mixed race")),
+    Choice("religion", "Religion or belief", ("religion", "religious", "faith", "belief",
+                                              "muslim", "islam", "islamic", "islamophobic",
+                                              "jewish", "jew", "antisemitic", "antisemitism",
+                                              "christian", "sikh", "hindu", "mosque", "hijab",
+                                              "headscarf", "turban")),
     Choice(
         "sexual_orientation",
         "Sexual orientation",
-        ("sexual orientation", "sexuality", "gay", "lesbian", "bisexual", "homophobic", "lgb"),
+        ("sexual orientation", "sexuality", "gay", "lesbian", "bisexual", "homophobic", "lgb",
+         "homophobia", "queer"),
     ),
-    Choice("disability", "Disability", ("disability", "disabled", "disablist", "ableist")),
+    Choice("disability", "Disability", ("disability", "disabled", "disablist", "ableist",
+                                        "autistic", "autism", "wheelchair", "learning disability",
+                                        "learning disabilities", "special needs", "blind",
+                                        "deaf", "adhd", "down syndrome", "downs syndrome")),
     Choice(
         "transgender_identity",
         "Transgender identity",
-        ("transgender", "trans", "transphobic", "transgender identity", "gender identity"),
+        ("transgender", "trans", "transphobic", "transgender identity", "gender identity",
+         "non binary", "nonbinary", "non-binary"),
     ),
-    Choice("other", "Something else", ("other", "something else", "else")),
-)
+    # Gender is not one of the record's kinds of hate: something else, for staff to read.
+    Choice("other", "Something else", ("other", "something else", "else", "gender", "my gender",
+                                       "sexist", "sexism", "misogyny", "misogynist")),
+)  # fmt: skip
 AGENCY_CHOICES = (
     Choice(
         "council",

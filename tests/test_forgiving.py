@@ -621,3 +621,39 @@ def test_a_councillor_is_the_council_and_an_mp_someone_else(
     resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", reply)
     assert resident.field == "report_date"
     assert resident.model.incidents[0]["reported_to"] == agencies
+
+
+@pytest.mark.parametrize(
+    ("reply", "kinds"),
+    [
+        ("im black", ["race"]),
+        ("colour", ["race"]),
+        ("because im polish", ["race"]),
+        ("im muslim", ["religion"]),
+        ("my son is autistic", ["disability"]),
+        ("gender", ["other"]),
+        ("his gender identity", ["transgender_identity"]),
+        ("black and gay", ["race", "sexual_orientation"]),
+    ],
+)
+def test_a_kind_of_hate_in_the_residents_own_words(
+    resident: Resident, reply: str, kinds: list[str]
+) -> None:
+    resident.say(*VICTIM_DETAILS, "yes", reply)
+    assert resident.field == "incident_date"
+    assert resident.model.answers["hate_categories"] == kinds
+
+
+@pytest.mark.parametrize("word", ["relief", "believe", "trains", "trash", "tender", "polite"])
+def test_new_names_for_kinds_of_hate_make_no_false_matches(word: str) -> None:
+    with pytest.raises(Invalid):
+        parse_choice(word, HATE_CHOICES)
+
+
+def test_a_re_prompt_never_quotes_a_cut_off_part_of_what_was_typed(resident: Resident) -> None:
+    """It once said: I did not understand "because im polish he says go b"."""
+    resident.say(*VICTIM_DETAILS, "yes", "he shouts at me to go back to where i came from")
+    assert resident.field == "hate_categories"
+    assert "I did not understand that." in resident.text
+    resident.say("aliens")
+    assert 'I did not understand "aliens".' in resident.text
