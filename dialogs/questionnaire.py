@@ -427,6 +427,47 @@ def _reported_to(question: Question, text: str, today: dt.date) -> list[str]:
         raise
 
 
+_NO_ADULTS = re.compile(
+    r"\b(no|not any|none of them are|none are|there are no|there arent any) (grown ups|adults?)\b"
+    r"|\b(theyre|they are|theyre all|they are all|all) (kids|children|teenagers|teens)\b"
+)
+"""No adults among them: all children."""
+_NOT_CHILDREN = re.compile(
+    r"\b(not|no|arent|are not|isnt|is not|none of them are|none are) (\w+ )?(kids|children"
+    r"|child|teenagers?|teens|under 18|young)\b"
+)
+_CHILDREN = re.compile(
+    r"\b(teenagers?|teens?|kids|children|child|youths?|young people|youngsters|minors"
+    r"|school ?kids|some (are|of them|might be)|a few (are|of them)|one of them|one is"
+    r"|(hes|shes|theyre|they are|he is|she is|is|are|only|just|about|around|aged|maybe|like)"
+    r" (about |around |only |just |maybe |like )?(1[0-7]|[4-9])"
+    r"|(1[0-7]|[4-9]) ?(years? old|yrs? old|yo))\b"
+)
+"""Words that say someone responsible is a child: "teenagers", "some are", "hes about 16"."""
+_UNSURE_AGE = re.compile(
+    r"^(dunno|idk|dno|not certain|cant tell|could be|possibly|might be|no idea|not a clue"
+    r"|no clue|(i )?(dont|do not|cant|cannot) (know|say|tell)|not sure)\b"
+)
+
+
+def _under_18(question: Question, text: str, today: dt.date) -> str:
+    """Yes, no or not sure; "no adults" is yes (all children), and "teenagers", "some are" or
+    "hes about 16" are yes too."""
+    words = parsing.simplify(text).replace("'", "")
+    if _NO_ADULTS.search(words):
+        return "yes"
+    if _UNSURE_AGE.match(words):
+        return "not_sure"
+    try:
+        return parsing.parse_choice(text, question.choices)
+    except parsing.Invalid:
+        if _NOT_CHILDREN.search(words):
+            return "no"  # "theyre not kids"
+        if _CHILDREN.search(words):
+            return "yes"
+        raise
+
+
 _UNSURE_WORDS = frozenset({"not sure", "unsure", "dont know", "don't know", "no idea", "dunno",
                            "idk", "maybe", "not really sure", "im not sure", "i'm not sure",
                            "i dont know", "i don't know", "not certain"})  # fmt: skip
@@ -1020,6 +1061,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Are any of the people causing the problem under 18?",
         optional=True,
         choices=UNDER_18_CHOICES,
+        reads=_under_18,
         skip_words=("skip",),
         section=AFTER_INCIDENTS,
         change_words=(

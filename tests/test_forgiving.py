@@ -657,3 +657,26 @@ def test_a_re_prompt_never_quotes_a_cut_off_part_of_what_was_typed(resident: Res
     assert "I did not understand that." in resident.text
     resident.say("aliens")
     assert 'I did not understand "aliens".' in resident.text
+
+
+@pytest.mark.parametrize(
+    ("reply", "meant"),
+    [
+        ("dunno", "not_sure"),
+        ("teenagers", "yes"),
+        ("some are", "yes"),
+        ("hes about 16", "yes"),
+        ("kids", "yes"),
+        ("no adults", "yes"),  # all children
+        ("theyre not kids", "no"),
+        ("no", "no"),
+        ("adults", "no"),
+    ],
+)
+def test_whether_anyone_responsible_is_under_18_in_the_residents_own_words(
+    default_policy: Policy, reply: str, meant: str
+) -> None:
+    resident = Resident(default_policy, model=model_at_review())
+    resident.say("change under 18", reply)
+    assert resident.field == "confirm"
+    assert resident.model.answers["perpetrator_under_18"] == meant
