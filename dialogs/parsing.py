@@ -554,24 +554,64 @@ def _days_later(words: str) -> tuple[int, int] | None:
     return None
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_NAME = rf"({'|'.join(_WEEKDAYS)})"
+_WEEKDAY_AFTER = re.compile(
+    rf"^(on )?(the )?((following|next) {_DAY_NAME}|{_DAY_NAME} (after|after that|after it"
+    rf" happened|following|afterwards))$"
+)
+_MONTHS_LATER = re.compile(r"^(\d{1,2}|one|two|three|four|five|six|a|an) (months?) (later|after"
+                           r"|after that|after it happened)$")  # fmt: skip
+
+
+def _later_on(words: str, day: dt.date) -> dt.date | None:
+    """The day that "the monday after" or "a month later" (the same day next month) means,
+    counted from `day`; None when the words are neither."""
+    weekday = _WEEKDAY_AFTER.match(words)
+    if weekday:
+        name = next(g for g in weekday.groups()[3:] if g in _WEEKDAYS)
+        ahead = (_WEEKDAYS.index(name) - day.weekday() - 1) % 7 + 1  # never the day itself
+        return day + dt.timedelta(days=ahead)
+    months = _MONTHS_LATER.match(words)
+    if months:
+        count = _NUMBER_WORDS.get(months.group(1)) or int(months.group(1))
+        return day + relativedelta(months=count)
+    return None
+
+
+def _not_yet(day: dt.date) -> Invalid:
+    """Said to a day counted from the incident that has not come yet."""
+    return Invalid(
+        f"That would be {format_date(day)}, which is in the future. Check the date you first "
+        "reported it, or type not sure."
+    )
+
+
 def parse_later(
     text: str, happened: dt.date | Approximate, today: dt.date
 ) -> dt.date | Approximate | None:
     """A report date told from the incident's (one day, or a range such as "6 months ago"):
-    "the next day", "2 days later", "a few days later"; None when the words are not one of
-    those, or the incident's date is not known well enough to count from."""
+    "the next day", "2 days later", "a few days later", "the monday after", "a month later";
+    None when the words are not one of those, or the incident's date is not known well enough
+    to count from."""
     words = simplify(text).replace("'", "")
-    days = _days_later(words)
-    if days is None:
-        return None
     if isinstance(happened, Approximate):
         if happened.earliest is None or happened.latest is None:
             return None
         first, last = happened.earliest, happened.latest
     else:
         first = last = happened
-    earliest, latest = first + dt.timedelta(days=days[0]), last + dt.timedelta(days=days[1])
+    on = _later_on(words, first)
+    if on is not None:
+        earliest, latest = on, _later_on(words, last) or on
+    else:
+        days = _days_later(words)
+        if days is None:
+            return None
+        earliest, latest = first + dt.timedelta(days=days[0]), last + dt.timedelta(days=days[1])
     if earliest == latest:
+        if earliest > today:
+            raise _not_yet(earliest)
         return _checked(earliest, today)
     if earliest > today:
         raise Invalid("The date must be today or in the past.")

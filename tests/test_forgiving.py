@@ -680,3 +680,30 @@ def test_whether_anyone_responsible_is_under_18_in_the_residents_own_words(
     resident.say("change under 18", reply)
     assert resident.field == "confirm"
     assert resident.model.answers["perpetrator_under_18"] == meant
+
+
+@pytest.mark.parametrize(
+    ("reply", "reported"),
+    [
+        ("the monday after", "2026-10-05"),  # 2 October 2026 is a Friday
+        ("the following monday", "2026-10-05"),
+        ("the friday after", "2026-10-09"),
+        ("a week later", "2026-10-09"),
+        ("a month later", "2026-11-02"),
+    ],
+)
+def test_a_report_date_told_as_a_day_or_month_after_the_incident_counts_from_it(
+    resident: Resident, reply: str, reported: str
+) -> None:
+    """ "the monday after" was the latest Monday; "a month later" was refused as future."""
+    resident.say(*AT_INCIDENT, "2/10/2026", "Loud music", "police", reply)
+    assert resident.field == "report_reference", resident.text
+    assert resident.model.incidents[0]["report_date"] == reported
+
+
+def test_a_report_date_counted_from_the_incident_into_the_future_says_so(
+    resident: Resident,
+) -> None:
+    resident.say(*AT_INCIDENT, "2/10/2026", "Loud music", "police", "2 months later")
+    assert resident.field == "report_date"
+    assert "That would be 2 December 2026, which is in the future" in resident.text
