@@ -501,7 +501,8 @@ def _approximate(words: str, today: dt.date) -> Approximate | dt.date | None:
             today - dt.timedelta(days=high * span),
             today - dt.timedelta(days=low * span),
         )
-    bare = _lead_off(re.sub(r"^(early|late|mid|the end of|end of|the start of|start of)\s+", "",
+    bare = _lead_off(re.sub(r"^(early|late|mid|the end of|end of|the start of|start of"
+                            r"|the beginning of|beginning of|the middle of|middle of)\s+", "",
                             _lead_off(words)))  # fmt: skip
     for name in _SEASONS:
         match = re.fullmatch(rf"(last |this )?{name}(?: of)?(?: (\d{{4}}))?", bare)
@@ -628,7 +629,9 @@ def parse_date(
     """
     if allow_unknown and is_unknown(text):
         return None
-    words = simplify(text)
+    words = _HEDGE.sub("", simplify(text))
+    if allow_unknown and is_unknown(words):  # "probably not sure"
+        return None
     if not words:
         raise Invalid("Please type a date, for example 14 March 2026 or 3 weeks ago.")
     if _FUTURE_WORDS.search(words):
@@ -676,10 +679,58 @@ def _months_back(words: str, first: dt.date, period: str, today: dt.date) -> App
     return Approximate(words, "month", first.replace(day=1), min(_month_end(first), today))
 
 
+_HEDGE = re.compile(
+    r"^((i think|i believe|i reckon|i guess|think|probably|maybe|possibly|it was|it were)"
+    r"\b ?)+(?=\w)"
+)
+"""Words before a date that only say the resident is not certain ("i think 3 oct")."""
+_WEEKEND = re.compile(r"^(at |on |over )?(the |this |last |the last )?weekend( before last)?$")
+_DAY_OF_MONTH = re.compile(r"^(the )?(\d{1,2})(st|nd|rd|th)$|^the (\d{1,2})$")
+
+
+def _weekend(words: str, today: dt.date) -> Approximate | None:
+    """ "last weekend": Saturday and Sunday of the week before this one (weeks from Monday);
+    "the weekend before last" a week earlier; "the weekend" the one just gone or under way."""
+    match = _WEEKEND.match(words)
+    if match is None:
+        return None
+    this_saturday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=5)
+    if match.group(3):  # the weekend before last
+        weeks = 2
+    elif (match.group(2) or "").strip() in {"last", "the last"}:
+        weeks = 1
+    else:  # "the weekend", on a weekday: the one just gone
+        weeks = 1 if today.weekday() < 5 else 0
+    saturday = this_saturday - dt.timedelta(weeks=weeks)
+    return Approximate(words, "about", saturday, min(saturday + dt.timedelta(days=1), today))
+
+
+def _day_of_month(words: str, today: dt.date) -> dt.date | None:
+    """ "the 14th": the latest 14th that is not in the future (a month that has one)."""
+    match = _DAY_OF_MONTH.match(words)
+    if match is None:
+        return None
+    day = int(match.group(2) or match.group(4))
+    if not 1 <= day <= 31:
+        raise Invalid(_DATE_HELP)
+    month = dt.date(today.year, today.month, 1)
+    for _ in range(13):
+        if day <= _month_end(month).day and month.replace(day=day) <= today:
+            return month.replace(day=day)
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return None
+
+
 def _read_one(words: str, today: dt.date) -> dt.date | Approximate:
     numeric = _NUMERIC_DATE.fullmatch(words)
     if numeric:
         return _checked(_numeric_date(numeric, today), today)
+    weekend = _weekend(words, today)
+    if weekend is not None:
+        return weekend
+    day = _day_of_month(_lead_off(words), today)
+    if day is not None:
+        return _checked(day, today)
     result = _dateparser(today).get_date_data(words)
     relative = re.search(r"\b(ago|last)\b", words)
     if result.date_obj is not None and relative and result.period in {"month", "year"}:

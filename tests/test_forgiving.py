@@ -707,3 +707,48 @@ def test_a_report_date_counted_from_the_incident_into_the_future_says_so(
     resident.say(*AT_INCIDENT, "2/10/2026", "Loud music", "police", "2 months later")
     assert resident.field == "report_date"
     assert "That would be 2 December 2026, which is in the future" in resident.text
+
+
+@pytest.mark.parametrize(
+    ("reply", "earliest", "latest"),
+    [
+        # TODAY is Sunday 22 November 2026.
+        ("last weekend", dt.date(2026, 11, 14), dt.date(2026, 11, 15)),
+        ("the weekend before last", dt.date(2026, 11, 7), dt.date(2026, 11, 8)),
+        ("beginning of october", dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+    ],
+)
+def test_an_incident_date_given_as_a_weekend_or_part_of_a_month_is_a_range(
+    resident: Resident, reply: str, earliest: dt.date, latest: dt.date
+) -> None:
+    resident.say(*AT_INCIDENT, reply)
+    assert resident.field == "incident_description", resident.text
+    said = Approximate.from_json(resident.model.incidents[0]["incident_date"])
+    assert (said.earliest, said.latest) == (earliest, latest)
+
+
+@pytest.mark.parametrize(
+    ("reply", "day"),
+    [
+        ("i think 3 oct", "2026-10-03"),
+        ("the 14th", "2026-11-14"),
+        ("the 30th", "2026-10-30"),  # the latest 30th that is not in the future
+        ("on the 23rd", "2026-10-23"),
+    ],
+)
+def test_an_incident_date_with_a_maybe_or_only_a_day_of_the_month_is_read(
+    resident: Resident, reply: str, day: str
+) -> None:
+    resident.say(*AT_INCIDENT, reply)
+    assert resident.field == "incident_description", resident.text
+    assert resident.model.incidents[0]["incident_date"] == day
+
+
+def test_last_weekend_on_a_weekday_is_the_one_just_gone() -> None:
+    wednesday = dt.date(2026, 11, 25)
+    last = parse_date("last weekend", wednesday)
+    before = parse_date("the weekend before last", wednesday)
+    assert isinstance(last, Approximate) and isinstance(before, Approximate)
+    assert (last.earliest, last.latest) == (dt.date(2026, 11, 21), dt.date(2026, 11, 22))
+    assert (before.earliest, before.latest) == (dt.date(2026, 11, 14), dt.date(2026, 11, 15))
+    assert parse_date("probably not sure", wednesday) is None
