@@ -31,6 +31,7 @@ from dialogs.parsing import suggest_email
 from dialogs.partnership import Partnership
 from dialogs.questionnaire import CONFIRM
 from dialogs.questionnaire import MAX_INCIDENTS
+from dialogs.questionnaire import WHAT_A_REVIEW_IS
 from dialogs.questionnaire import Question
 from dialogs.safety import Risk
 from dialogs.safety import risk_in
@@ -67,6 +68,23 @@ _PUZZLED = re.compile(
     r"|this means)|(can you |please )?explain( (that|this))?|(im |i am )?confused)( please)?$"
 )
 """A resident who did not understand the question ("what does that mean", "i dont understand")."""
+_ASKING_BACK = re.compile(
+    r"^(why|what|whats|will|wont|is|isnt|does|do|can|how|who|whos|would|could|should|are"
+    r"|where|when)\b"
+)
+_ABOUT_REVIEWS = re.compile(r"\b(case review|a review|the review|community trigger)\b")
+_A_YES_OR_NO = frozenset({"yes", "no", "yeah", "yep", "nope", "nah", "y", "n"})
+
+
+def asks_back(text: str) -> bool:
+    """True when a message is a question put back to us ("is this anonymous?", "why do you need
+    it") with no yes or no in it: it wants the question explained, not "answer yes or no"."""
+    words = simplify(text).replace("'", "")
+    if _A_YES_OR_NO & set(words.split()):
+        return False
+    return text.strip().endswith("?") or bool(_ASKING_BACK.match(words))
+
+
 _CARRY_ON = {"1", "carry on", "continue", "yes", "y", "go on", "resume", "carry on please", "ok",
              "carry on where i left off"}  # fmt: skip
 _START_AGAIN = {"2", "start again", "restart", "start over", "new", "begin again", "reset"}
@@ -206,6 +224,10 @@ class Dialog:
             if safety is not None:  # a call for help, not an answer: the notice, then the question
                 self._remark(step, inbound.text)
                 return self._ask([safety])
+            if question.kind == Kind.YES_NO and question.help and asks_back(inbound.text):
+                if _ABOUT_REVIEWS.search(words):  # "whats a case review": that, not the question
+                    return self._ask([Note(Said.NOTE, text=WHAT_A_REVIEW_IS)])
+                return self._ask([Note(Said.EXPLAIN)])  # a question asked back: what it means
             routes = [Note(Said.OTHER_ROUTES)] if isinstance(problem, NoWayToContact) else []
             return self._ask(routes, problem=str(problem))
         suggested = suggest_email(value) if question.kind == Kind.EMAIL and value else None

@@ -94,6 +94,11 @@ _YES_IDIOMS = re.compile(
     r"( (thanks|thank you|please|go ahead))?$"
 )
 """Yes in everyday words that start like a no ("no problem")."""
+_GRUDGING_YES = re.compile(
+    r"^((ok|okay|oh|fine|alright|all right|right|well|go on|then|i suppose|i guess|sure) )+"
+    r"(yes|yeah|yep|ok|okay|fine|sure|i agree|go ahead)( (then|please|thanks))?$"
+)
+"""Yes after a sigh ("ok fine yes", "oh go on then yes")."""
 
 _REFUSAL = frozenset({"no", "nope", "nah", "n", "not", "dont", "doesnt", "didnt", "havent",
                       "hasnt", "disagree", "never", "2", "refuse"})  # fmt: skip
@@ -123,7 +128,8 @@ def parse_yes_no(text: str, unsure: str = "") -> bool:
     """Read yes or no, by word, number (1 yes, 2 no) or common synonym; `unsure` is what to
     say to someone who is not sure."""
     words = simplify(text)
-    if words in _YES or words == "1" or _YES_IDIOMS.match(words.replace("'", "")):
+    plain = words.replace("'", "")
+    if words in _YES or words == "1" or _YES_IDIOMS.match(plain) or _GRUDGING_YES.match(plain):
         return True
     if words in _NO or words == "2":
         return False
@@ -151,6 +157,23 @@ _FILLER = re.compile(r"\b(pls|plz|please|thanks|thank you|ta|def|definitely|deff
 def _named_in(choice: Choice, words: str) -> bool:
     """True when the text names the choice somewhere ("its me, im the victim")."""
     return any(re.search(rf"(?<![\w']){re.escape(n)}(?![\w'])", words) for n in _names(choice) if n)
+
+
+def _widest(named: list[Choice], *texts: str) -> list[Choice]:
+    """The choices named, less any named only inside another's longer name ("gender" inside
+    "gender identity")."""
+    found = {c.value: {n for n in _names(c) for t in texts if n and _says(n, t)} for c in named}
+    every = set().union(*found.values()) if found else set()
+
+    def inside(name: str) -> bool:
+        return any(name != other and _says(name, other) for other in every)
+
+    return [c for c in named if not found[c.value] or not all(map(inside, found[c.value]))]
+
+
+def _says(name: str, words: str) -> bool:
+    """True when `name` is among `words` as whole words."""
+    return re.search(rf"(?<![\w']){re.escape(name)}(?![\w'])", words) is not None
 
 
 SLIP_CUTOFF = 0.85
@@ -187,6 +210,7 @@ def parse_choice(text: str, choices: Sequence[Choice]) -> str:
     # Several words: the one choice they name (two named is a question to ask again).
     loose = _SPACES.sub(" ", _FILLER.sub(" ", words.replace("'", ""))).strip()
     named = [c for c in choices if _named_in(c, words) or _named_in(c, loose)]
+    named = _widest(named, words, loose)
     if len(named) == 1 and not words.isdecimal():
         return named[0].value
     misspelt = _misspelt(short, choices) or _misspelt(loose, choices)
@@ -198,6 +222,9 @@ def parse_choice(text: str, choices: Sequence[Choice]) -> str:
 
 _SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bplus\b|\bn\b|\ban\b|\b'n'\b)\s*")
 
+
+QUOTED_CHARS = 30
+"""The longest part of an answer quoted back in a re-prompt; longer, it is not quoted."""
 
 _ALL = frozenset({"all", "all of them", "all of the above", "all of these", "them all", "any",
                   "any of them", "all are safe", "all of them are safe", "all safe", "all ok",
@@ -219,9 +246,10 @@ def parse_multi_choice(text: str, choices: Sequence[Choice]) -> list[str]:
         try:
             picked.add(parse_choice(part, choices))
         except Invalid:
+            # Quoted only when short enough to quote whole: never a cut-off fragment.
+            what = f'"{part}"' if len(part) <= QUOTED_CHARS else "that"
             raise Invalid(
-                f'I did not understand "{part[:30]}". Choose one or more of the options, '
-                "for example 1, 2."
+                f"I did not understand {what}. Choose one or more of the options, for example 1, 2."
             ) from None
     if not picked:
         raise Invalid("Please choose at least one option.")
@@ -473,7 +501,8 @@ def _approximate(words: str, today: dt.date) -> Approximate | dt.date | None:
             today - dt.timedelta(days=high * span),
             today - dt.timedelta(days=low * span),
         )
-    bare = _lead_off(re.sub(r"^(early|late|mid|the end of|end of|the start of|start of)\s+", "",
+    bare = _lead_off(re.sub(r"^(early|late|mid|the end of|end of|the start of|start of"
+                            r"|the beginning of|beginning of|the middle of|middle of)\s+", "",
                             _lead_off(words)))  # fmt: skip
     for name in _SEASONS:
         match = re.fullmatch(rf"(last |this )?{name}(?: of)?(?: (\d{{4}}))?", bare)
@@ -526,24 +555,64 @@ def _days_later(words: str) -> tuple[int, int] | None:
     return None
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_NAME = rf"({'|'.join(_WEEKDAYS)})"
+_WEEKDAY_AFTER = re.compile(
+    rf"^(on )?(the )?((following|next) {_DAY_NAME}|{_DAY_NAME} (after|after that|after it"
+    rf" happened|following|afterwards))$"
+)
+_MONTHS_LATER = re.compile(r"^(\d{1,2}|one|two|three|four|five|six|a|an) (months?) (later|after"
+                           r"|after that|after it happened)$")  # fmt: skip
+
+
+def _later_on(words: str, day: dt.date) -> dt.date | None:
+    """The day that "the monday after" or "a month later" (the same day next month) means,
+    counted from `day`; None when the words are neither."""
+    weekday = _WEEKDAY_AFTER.match(words)
+    if weekday:
+        name = next(g for g in weekday.groups()[3:] if g in _WEEKDAYS)
+        ahead = (_WEEKDAYS.index(name) - day.weekday() - 1) % 7 + 1  # never the day itself
+        return day + dt.timedelta(days=ahead)
+    months = _MONTHS_LATER.match(words)
+    if months:
+        count = _NUMBER_WORDS.get(months.group(1)) or int(months.group(1))
+        return day + relativedelta(months=count)
+    return None
+
+
+def _not_yet(day: dt.date) -> Invalid:
+    """Said to a day counted from the incident that has not come yet."""
+    return Invalid(
+        f"That would be {format_date(day)}, which is in the future. Check the date you first "
+        "reported it, or type not sure."
+    )
+
+
 def parse_later(
     text: str, happened: dt.date | Approximate, today: dt.date
 ) -> dt.date | Approximate | None:
     """A report date told from the incident's (one day, or a range such as "6 months ago"):
-    "the next day", "2 days later", "a few days later"; None when the words are not one of
-    those, or the incident's date is not known well enough to count from."""
+    "the next day", "2 days later", "a few days later", "the monday after", "a month later";
+    None when the words are not one of those, or the incident's date is not known well enough
+    to count from."""
     words = simplify(text).replace("'", "")
-    days = _days_later(words)
-    if days is None:
-        return None
     if isinstance(happened, Approximate):
         if happened.earliest is None or happened.latest is None:
             return None
         first, last = happened.earliest, happened.latest
     else:
         first = last = happened
-    earliest, latest = first + dt.timedelta(days=days[0]), last + dt.timedelta(days=days[1])
+    on = _later_on(words, first)
+    if on is not None:
+        earliest, latest = on, _later_on(words, last) or on
+    else:
+        days = _days_later(words)
+        if days is None:
+            return None
+        earliest, latest = first + dt.timedelta(days=days[0]), last + dt.timedelta(days=days[1])
     if earliest == latest:
+        if earliest > today:
+            raise _not_yet(earliest)
         return _checked(earliest, today)
     if earliest > today:
         raise Invalid("The date must be today or in the past.")
@@ -560,7 +629,9 @@ def parse_date(
     """
     if allow_unknown and is_unknown(text):
         return None
-    words = simplify(text)
+    words = _HEDGE.sub("", simplify(text))
+    if allow_unknown and is_unknown(words):  # "probably not sure"
+        return None
     if not words:
         raise Invalid("Please type a date, for example 14 March 2026 or 3 weeks ago.")
     if _FUTURE_WORDS.search(words):
@@ -608,10 +679,58 @@ def _months_back(words: str, first: dt.date, period: str, today: dt.date) -> App
     return Approximate(words, "month", first.replace(day=1), min(_month_end(first), today))
 
 
+_HEDGE = re.compile(
+    r"^((i think|i believe|i reckon|i guess|think|probably|maybe|possibly|it was|it were)"
+    r"\b ?)+(?=\w)"
+)
+"""Words before a date that only say the resident is not certain ("i think 3 oct")."""
+_WEEKEND = re.compile(r"^(at |on |over )?(the |this |last |the last )?weekend( before last)?$")
+_DAY_OF_MONTH = re.compile(r"^(the )?(\d{1,2})(st|nd|rd|th)$|^the (\d{1,2})$")
+
+
+def _weekend(words: str, today: dt.date) -> Approximate | None:
+    """ "last weekend": Saturday and Sunday of the week before this one (weeks from Monday);
+    "the weekend before last" a week earlier; "the weekend" the one just gone or under way."""
+    match = _WEEKEND.match(words)
+    if match is None:
+        return None
+    this_saturday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=5)
+    if match.group(3):  # the weekend before last
+        weeks = 2
+    elif (match.group(2) or "").strip() in {"last", "the last"}:
+        weeks = 1
+    else:  # "the weekend", on a weekday: the one just gone
+        weeks = 1 if today.weekday() < 5 else 0
+    saturday = this_saturday - dt.timedelta(weeks=weeks)
+    return Approximate(words, "about", saturday, min(saturday + dt.timedelta(days=1), today))
+
+
+def _day_of_month(words: str, today: dt.date) -> dt.date | None:
+    """ "the 14th": the latest 14th that is not in the future (a month that has one)."""
+    match = _DAY_OF_MONTH.match(words)
+    if match is None:
+        return None
+    day = int(match.group(2) or match.group(4))
+    if not 1 <= day <= 31:
+        raise Invalid(_DATE_HELP)
+    month = dt.date(today.year, today.month, 1)
+    for _ in range(13):
+        if day <= _month_end(month).day and month.replace(day=day) <= today:
+            return month.replace(day=day)
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return None
+
+
 def _read_one(words: str, today: dt.date) -> dt.date | Approximate:
     numeric = _NUMERIC_DATE.fullmatch(words)
     if numeric:
         return _checked(_numeric_date(numeric, today), today)
+    weekend = _weekend(words, today)
+    if weekend is not None:
+        return weekend
+    day = _day_of_month(_lead_off(words), today)
+    if day is not None:
+        return _checked(day, today)
     result = _dateparser(today).get_date_data(words)
     relative = re.search(r"\b(ago|last)\b", words)
     if result.date_obj is not None and relative and result.period in {"month", "year"}:

@@ -30,6 +30,11 @@ MAX_INCIDENTS = 30
 """The incident loop accepts this many incidents (the API promises at least 20)."""
 
 INCIDENT_LOOP = "incident"
+WHAT_A_REVIEW_IS = (
+    "In a case review, the council, police, NHS and housing providers look at your case "
+    "together and decide if more can be done. It is not a complaints procedure."
+)
+"""Said to a resident who asks what a case review is, at a yes or no question."""
 
 
 @dataclass(frozen=True)
@@ -160,26 +165,43 @@ CONTACT_CHOICES = (
     Choice("letter", "Letter", ("letter", "letters", "post", "writing", "in writing", "by post")),
 )
 HATE_CHOICES = (
-    Choice("race", "Race", ("race", "racist", "racism", "racial", "ethnicity", "nationality")),
-    Choice("religion", "Religion or belief", ("religion", "religious", "faith", "belief")),
+    Choice("race", "Race", ("race", "racist", "racism", "racial", "ethnicity", "nationality",
+                            "black", "white", "asian", "colour", "color", "skin", "skin colour",
+                            "polish", "foreign", "foreigner", "immigrant", "where im from",
+                            "where i am from", "eastern european", "romanian", "pakistani",
+                            "indian", "african", "chinese", "irish", "gypsy", "traveller",
+                            "roma", "mixed race")),
+    Choice("religion", "Religion or belief", ("religion", "religious", "faith", "belief",
+                                              "muslim", "islam", "islamic", "islamophobic",
+                                              "jewish", "jew", "antisemitic", "antisemitism",
+                                              "christian", "sikh", "hindu", "mosque", "hijab",
+                                              "headscarf", "turban")),
     Choice(
         "sexual_orientation",
         "Sexual orientation",
-        ("sexual orientation", "sexuality", "gay", "lesbian", "bisexual", "homophobic", "lgb"),
+        ("sexual orientation", "sexuality", "gay", "lesbian", "bisexual", "homophobic", "lgb",
+         "homophobia", "queer"),
     ),
-    Choice("disability", "Disability", ("disability", "disabled", "disablist", "ableist")),
+    Choice("disability", "Disability", ("disability", "disabled", "disablist", "ableist",
+                                        "autistic", "autism", "wheelchair", "learning disability",
+                                        "learning disabilities", "special needs", "blind",
+                                        "deaf", "adhd", "down syndrome", "downs syndrome")),
     Choice(
         "transgender_identity",
         "Transgender identity",
-        ("transgender", "trans", "transphobic", "transgender identity", "gender identity"),
+        ("transgender", "trans", "transphobic", "transgender identity", "gender identity",
+         "non binary", "nonbinary", "non-binary"),
     ),
-    Choice("other", "Something else", ("other", "something else", "else")),
-)
+    # Gender is not one of the record's kinds of hate: something else, for staff to read.
+    Choice("other", "Something else", ("other", "something else", "else", "gender", "my gender",
+                                       "sexist", "sexism", "misogyny", "misogynist")),
+)  # fmt: skip
 AGENCY_CHOICES = (
     Choice(
         "council",
         "The council",
-        ("council", "local authority", "la", "local council", "the local authority", "asb team"),
+        ("council", "local authority", "la", "local council", "the local authority", "asb team",
+         "councillor", "my councillor", "local councillor", "ward councillor", "cllr"),
     ),
     Choice("police", "The police", ("police", "the police", "101", "999", "officer", "pcso")),
     Choice(
@@ -201,7 +223,9 @@ AGENCY_CHOICES = (
         ("nhs", "health", "gp", "doctor", "hospital", "nurse", "health visitor", "icb",
          "mental health team", "health service"),
     ),
-    Choice("other", "Someone else", ("other", "someone else", "somebody else", "else")),
+    # An MP is not the council, and not an agency that counts; nor is a counsellor.
+    Choice("other", "Someone else", ("other", "someone else", "somebody else", "else", "mp",
+                                     "my mp", "member of parliament", "counsellor")),
 )  # fmt: skip
 UNDER_18_CHOICES = (
     Choice("yes", "Yes", ("yes", "y", "yeah", "they are", "under 18")),
@@ -248,6 +272,30 @@ SAFETY_CHOICES = (
     Choice("none", "None is safe", ("none", "none of these", "nothing", "no way", "none is safe")),
 )
 
+_CAUSE = re.compile(
+    r"\b((my|our|the) )?(neighbou?rs?|next door|(man|woman|lad|lads|kids|people|family|couple)"
+    r" (next door|upstairs|downstairs|opposite|across the road))"
+    r"( (is|are|who is|who are|thats|that is|that are))? (doing (it|this|that)|the (problem|cause"
+    r"|one doing it|ones doing it)|causing (it|this|that|the problem|the trouble|trouble|problems"
+    r"|all this|all of it)|responsible|to blame)\b"
+)
+"""A neighbour named as the one causing the problem: not the person asked for."""
+_AROUND_CAUSE = re.compile(r"^((and|but|so|its|it is|well|yeah|basically|because|cos|cause)\b ?)+"
+                           r"|( ?\b(and|but|so|its|it is))+$")  # fmt: skip
+
+
+def _applicant_role(question: Question, text: str, today: dt.date) -> str:
+    """Victim or representative; "its my neighbour doing it" names the cause, not the person
+    asked for, so the resident is the victim unless the rest of the words say otherwise."""
+    words = parsing.simplify(text).replace("'", "")
+    if not _CAUSE.search(words):
+        return parsing.parse_choice(text, question.choices)
+    rest = _AROUND_CAUSE.sub("", _CAUSE.sub(" ", words).strip()).strip()
+    if not rest:
+        return "victim"
+    return parsing.parse_choice(rest, question.choices)
+
+
 _CANNOT_AGREE = re.compile(
     r"\b((cant|cannot|can not|unable to|not able to|isnt able to|is not able to|too ill to"
     r"|too unwell to|wont be able to|will not be able to) (agree|consent|understand|decide|say"
@@ -271,10 +319,21 @@ _RELATION_FIRST = re.compile(
 )
 
 
+_NOT_A_NAME = frozenset({"no", "n", "nope", "nah", "x", "xx", "xxx", "none", "na", "n/a",
+                         "skip", "nothing", "unknown", "yes", "why", "what", "not sure",
+                         "dont know", "no idea", "dunno", "idk"})  # fmt: skip
+
+
 def _victim_name(question: Question, text: str, today: dt.date) -> str:
     """The victim's name, without a relationship before it ("my mum Brenda": Brenda); "my mum"
-    alone stays as typed."""
+    alone stays as typed. "no", "?" or "dont know" is not a name."""
     name = parsing.parse_text(text, empty=question.empty)
+    words = parsing.simplify(name).replace("'", "")
+    if sum(c.isalpha() for c in name) < 2 or words in _NOT_A_NAME or parsing.is_unknown(name):
+        raise parsing.Invalid(
+            "Please type the name of the person you are asking for, for example Sam Jones. "
+            "A first name is fine if that is all you know."
+        )
     relation = _RELATION_FIRST.match(name)
     rest = name[relation.end() :].strip() if relation else ""
     return rest or name
@@ -363,18 +422,103 @@ def _hate_categories(question: Question, text: str, today: dt.date) -> list[str]
     return parsing.parse_multi_choice(text, question.choices)
 
 
+_NOT_REPORTED = re.compile(
+    r"^(no|nope|nah|none|nobody|no one|noone|no body|not anyone|nothing|not yet|never|not"
+    r"|(i|we) (didnt|did not|havent|have not|never)( yet)?)$"
+    r"|\b(didnt|did not|never|havent|have not|hadnt|had not|wasnt|was not|werent|were not|not"
+    r"|nobody|no one)( \w+){0,2} report(ed|ing)?\b"
+)
+"""Words that say an incident was not reported ("didnt report that one", "nobody")."""
+NOT_REPORTED = (
+    "An incident only counts once it has been reported. If this one was not, go back and tell "
+    "us about one that was. You can tell us about it later."
+)
+"""Short enough to go by text with the question and its options (the record needs an agency:
+the schema's `reported_to` has at least one)."""
+
+
+def _reported_to(question: Question, text: str, today: dt.date) -> list[str]:
+    """Who an incident was reported to; "nobody" is explained, since an unreported incident
+    does not count towards a review (and the record needs at least one agency)."""
+    try:
+        return parsing.parse_multi_choice(text, question.choices)
+    except parsing.Invalid:
+        if _NOT_REPORTED.search(parsing.simplify(text).replace("'", "")):
+            raise parsing.Invalid(NOT_REPORTED) from None
+        raise
+
+
+_NO_ADULTS = re.compile(
+    r"\b(no|not any|none of them are|none are|there are no|there arent any) (grown ups|adults?)\b"
+    r"|\b(theyre|they are|theyre all|they are all|all) (kids|children|teenagers|teens)\b"
+)
+"""No adults among them: all children."""
+_NOT_CHILDREN = re.compile(
+    r"\b(not|no|arent|are not|isnt|is not|none of them are|none are) (\w+ )?(kids|children"
+    r"|child|teenagers?|teens|under 18|young)\b"
+)
+_CHILDREN = re.compile(
+    r"\b(teenagers?|teens?|kids|children|child|youths?|young people|youngsters|minors"
+    r"|school ?kids|some (are|of them|might be)|a few (are|of them)|one of them|one is"
+    r"|(hes|shes|theyre|they are|he is|she is|is|are|only|just|about|around|aged|maybe|like)"
+    r" (about |around |only |just |maybe |like )?(1[0-7]|[4-9])"
+    r"|(1[0-7]|[4-9]) ?(years? old|yrs? old|yo))\b"
+)
+"""Words that say someone responsible is a child: "teenagers", "some are", "hes about 16"."""
+_UNSURE_AGE = re.compile(
+    r"^(dunno|idk|dno|not certain|cant tell|could be|possibly|might be|no idea|not a clue"
+    r"|no clue|(i )?(dont|do not|cant|cannot) (know|say|tell)|not sure)\b"
+)
+
+
+def _under_18(question: Question, text: str, today: dt.date) -> str:
+    """Yes, no or not sure; "no adults" is yes (all children), and "teenagers", "some are" or
+    "hes about 16" are yes too."""
+    words = parsing.simplify(text).replace("'", "")
+    if _NO_ADULTS.search(words):
+        return "yes"
+    if _UNSURE_AGE.match(words):
+        return "not_sure"
+    try:
+        return parsing.parse_choice(text, question.choices)
+    except parsing.Invalid:
+        if _NOT_CHILDREN.search(words):
+            return "no"  # "theyre not kids"
+        if _CHILDREN.search(words):
+            return "yes"
+        raise
+
+
 _UNSURE_WORDS = frozenset({"not sure", "unsure", "dont know", "don't know", "no idea", "dunno",
                            "idk", "maybe", "not really sure", "im not sure", "i'm not sure",
                            "i dont know", "i don't know", "not certain"})  # fmt: skip
 
 
+_NO_REFERENCE = re.compile(
+    r"^((no|nope|nah|n/a|na) )?((i|they|we|he|she) )?((have|has|had|did|do|does|was|were) )?"
+    r"(not|never|didnt|dont|doesnt|havent|hasnt|hadnt|wasnt|werent) (ever )?(got|get|give|gave"
+    r"|given|have|had|been given|receive|received|issue|issued|provide|provided|offer|offered)"
+    r"( (me|us))?( (one|any|it|a (reference|ref|crime)( number)?|a number))?"
+    r"( (to hand|with me|on me|now|at the moment|yet|ever|sorry))*$"
+)
+"""No reference in other words ("not got one", "they never gave me one")."""
+_SAME_AS = re.compile(
+    r"^((its|it is|the|its the) )?(same|ditto|as before|as above)( (one|number|reference|ref))?"
+    r"( (as|as the) (before|above|last time|last one|the last one|the other one|the others"
+    r"|incident \d+))?$"
+)
+"""A number given as "the same as before", which staff cannot look up."""
+
+
 def _reference(question: Question, text: str, today: dt.date) -> str | None:
-    """A reference or crime number: "yes" is not one, so ask for the number itself; a clear no
-    or "not sure" is none given."""
+    """A reference or crime number: "yes" or "same as before" is not one, so ask for the number
+    itself; a clear no, "not got one" or "not sure" is none given."""
     words = parsing.simplify(text).replace("'", "")
-    if parsing.is_clear_no(text) or parsing.is_unknown(text):
+    if parsing.is_clear_no(text) or parsing.is_unknown(text) or _NO_REFERENCE.match(words):
         return None
-    if _JUST_YES.match(words):
+    if words in question.skip_words or parsing.simplify(text) in question.skip_words:
+        return None  # "n/a" is never a reference, on any channel
+    if _JUST_YES.match(words) or _SAME_AS.match(words):
         raise parsing.Invalid(
             "Thank you. Please type the number itself. If you do not have it to hand, type no."
         )
@@ -491,8 +635,9 @@ QUESTIONS: tuple[Question, ...] = (
         "they can review your case together. We cannot do a review anonymously. Do you agree?",
         short="We share your answers with the agencies. Do you agree? Type yes or no.",
         typed="Type yes or no.",
-        help="The agencies need to know who you are to look at your case. Only people working "
-        "on the review will see your details.",
+        # Whether the person causing it is told is each team's to explain (domain.md is silent).
+        help="Only people working on the review see your details. Worried the person causing "
+        "it will find out? Tell the team.",
         choices=YES_NO_CHOICES,
         ends_on=False,
         ends_with=EndReason.NO_CONSENT,
@@ -506,6 +651,7 @@ QUESTIONS: tuple[Question, ...] = (
         help="You can ask for a review for yourself, or for someone else if they agree, for "
         "example as a family member, friend, councillor or MP.",
         choices=ROLE_CHOICES,
+        reads=_applicant_role,
         section=YOUR_DETAILS,
         change_words=("role", "who is asking", "victim or someone else", "who"),
     ),
@@ -801,6 +947,7 @@ QUESTIONS: tuple[Question, ...] = (
         short="Incident {n}: who did you report it to? Choose one or more.",
         typed="For example, type 1, 2.",
         choices=AGENCY_CHOICES,
+        reads=_reported_to,
         loop=INCIDENT_LOOP,
         section="Incident",
         change_words=("reported to", "who", "agencies", "agency", "who i reported it to"),
@@ -935,6 +1082,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Are any of the people causing the problem under 18?",
         optional=True,
         choices=UNDER_18_CHOICES,
+        reads=_under_18,
         skip_words=("skip",),
         section=AFTER_INCIDENTS,
         change_words=(

@@ -19,6 +19,9 @@ from dialogs.questionnaire import AGENCY_CHOICES
 from dialogs.questionnaire import HATE_CHOICES
 from dialogs.record import answers_to_record
 from dialogs.screening import screen
+from dialogs.sms import SEGMENT_BUDGET
+from dialogs.sms import render
+from dialogs.sms import segments
 from dialogs.turn import Inbound
 from tests.factories import TODAY
 from tests.factories import Resident
@@ -524,3 +527,228 @@ def test_a_report_date_told_from_an_incident_known_only_roughly_is_a_range(
     assert resident.field == "report_reference", resident.text
     said = Approximate.from_json(resident.model.incidents[0]["report_date"])
     assert (said.earliest, said.latest) == (earliest, latest)
+
+
+@pytest.mark.parametrize(
+    ("reply", "role"),
+    [
+        ("its my neighbour doing it", "victim"),
+        ("my neighbour is the problem", "victim"),
+        ("It's the neighbours who are causing it", "victim"),
+        ("me, my neighbour is the problem", "victim"),
+        ("my neighbour is the problem and im asking for my mum", "representative"),
+        ("my neighbour", "representative"),  # the person asked for
+    ],
+)
+def test_a_neighbour_named_as_the_cause_is_not_the_person_asked_for(
+    resident: Resident, reply: str, role: str
+) -> None:
+    resident.say("yes", reply)
+    assert resident.model.answers["applicant_role"] == role
+
+
+def test_a_neighbour_as_the_cause_with_words_that_say_neither_is_asked_again(
+    resident: Resident,
+) -> None:
+    resident.say("yes", "my neighbour is the problem, hes awful")
+    assert resident.field == "applicant_role"
+    assert "applicant_role" not in resident.model.answers
+
+
+@pytest.mark.parametrize("reply", ["no", "?", "x", "dont know", "Not sure"])
+def test_a_non_answer_is_not_taken_as_the_victims_name(resident: Resident, reply: str) -> None:
+    resident.say("yes", "2", reply)
+    assert resident.field == "victim_name"
+    assert "Please type the name of the person you are asking for" in resident.text
+    resident.say("Sam Jones")
+    assert resident.model.answers["victim_name"] == "Sam Jones"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["not got one", "n/a", "N/A", "they never gave me one", "nope never got one",
+     "i dont have it to hand", "They didn't give me one.", "havent got one"],
+)  # fmt: skip
+def test_no_reference_number_in_other_words_is_none(resident: Resident, reply: str) -> None:
+    resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", "police", "12 days ago", reply)
+    assert resident.field == "another_incident"
+    assert resident.model.incidents[0]["report_reference"] is None
+
+
+def test_same_as_before_at_the_reference_number_asks_for_the_number_itself(
+    resident: Resident,
+) -> None:
+    resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", "police", "12 days ago")
+    resident.say("same as before")
+    assert resident.field == "report_reference"
+    assert "Please type the number itself" in resident.text
+
+
+def test_a_reference_with_something_to_go_on_is_kept_as_typed(resident: Resident) -> None:
+    reply = "i dont have it to hand, i think it started with CAD"
+    resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", "police", "12 days ago", reply)
+    assert resident.model.incidents[0]["report_reference"] == reply
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["didnt report that one", "nobody", "none", "not reported", "i didnt", "No one",
+     "never reported it"],
+)  # fmt: skip
+@pytest.mark.parametrize("channel", ["web", "sms"])
+def test_an_incident_not_reported_is_explained_not_misunderstood(
+    default_policy: Policy, channel: str, reply: str
+) -> None:
+    """The record needs at least one agency (the schema's minItems), so it is explained."""
+    resident = Resident(default_policy, channel)
+    resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", reply)
+    assert resident.field == "reported_to"
+    assert "only counts once it has been reported" in resident.text
+    assert "did not understand" not in resident.text
+    assert segments(render(resident.last.messages if resident.last else [])) <= SEGMENT_BUDGET
+    resident.say("police")
+    assert resident.model.incidents[0]["reported_to"] == ["police"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "agencies"),
+    [("my councillor", ["council"]), ("Cllr Jones", ["council"]), ("my MP", ["other"]),
+     ("police and my councillor", ["council", "police"]), ("counsellor", ["other"])],
+)  # fmt: skip
+def test_a_councillor_is_the_council_and_an_mp_someone_else(
+    resident: Resident, reply: str, agencies: list[str]
+) -> None:
+    resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", reply)
+    assert resident.field == "report_date"
+    assert resident.model.incidents[0]["reported_to"] == agencies
+
+
+@pytest.mark.parametrize(
+    ("reply", "kinds"),
+    [
+        ("im black", ["race"]),
+        ("colour", ["race"]),
+        ("because im polish", ["race"]),
+        ("im muslim", ["religion"]),
+        ("my son is autistic", ["disability"]),
+        ("gender", ["other"]),
+        ("his gender identity", ["transgender_identity"]),
+        ("black and gay", ["race", "sexual_orientation"]),
+    ],
+)
+def test_a_kind_of_hate_in_the_residents_own_words(
+    resident: Resident, reply: str, kinds: list[str]
+) -> None:
+    resident.say(*VICTIM_DETAILS, "yes", reply)
+    assert resident.field == "incident_date"
+    assert resident.model.answers["hate_categories"] == kinds
+
+
+@pytest.mark.parametrize("word", ["relief", "believe", "trains", "trash", "tender", "polite"])
+def test_new_names_for_kinds_of_hate_make_no_false_matches(word: str) -> None:
+    with pytest.raises(Invalid):
+        parse_choice(word, HATE_CHOICES)
+
+
+def test_a_re_prompt_never_quotes_a_cut_off_part_of_what_was_typed(resident: Resident) -> None:
+    """It once said: I did not understand "because im polish he says go b"."""
+    resident.say(*VICTIM_DETAILS, "yes", "he shouts at me to go back to where i came from")
+    assert resident.field == "hate_categories"
+    assert "I did not understand that." in resident.text
+    resident.say("aliens")
+    assert 'I did not understand "aliens".' in resident.text
+
+
+@pytest.mark.parametrize(
+    ("reply", "meant"),
+    [
+        ("dunno", "not_sure"),
+        ("teenagers", "yes"),
+        ("some are", "yes"),
+        ("hes about 16", "yes"),
+        ("kids", "yes"),
+        ("no adults", "yes"),  # all children
+        ("theyre not kids", "no"),
+        ("no", "no"),
+        ("adults", "no"),
+    ],
+)
+def test_whether_anyone_responsible_is_under_18_in_the_residents_own_words(
+    default_policy: Policy, reply: str, meant: str
+) -> None:
+    resident = Resident(default_policy, model=model_at_review())
+    resident.say("change under 18", reply)
+    assert resident.field == "confirm"
+    assert resident.model.answers["perpetrator_under_18"] == meant
+
+
+@pytest.mark.parametrize(
+    ("reply", "reported"),
+    [
+        ("the monday after", "2026-10-05"),  # 2 October 2026 is a Friday
+        ("the following monday", "2026-10-05"),
+        ("the friday after", "2026-10-09"),
+        ("a week later", "2026-10-09"),
+        ("a month later", "2026-11-02"),
+    ],
+)
+def test_a_report_date_told_as_a_day_or_month_after_the_incident_counts_from_it(
+    resident: Resident, reply: str, reported: str
+) -> None:
+    """ "the monday after" was the latest Monday; "a month later" was refused as future."""
+    resident.say(*AT_INCIDENT, "2/10/2026", "Loud music", "police", reply)
+    assert resident.field == "report_reference", resident.text
+    assert resident.model.incidents[0]["report_date"] == reported
+
+
+def test_a_report_date_counted_from_the_incident_into_the_future_says_so(
+    resident: Resident,
+) -> None:
+    resident.say(*AT_INCIDENT, "2/10/2026", "Loud music", "police", "2 months later")
+    assert resident.field == "report_date"
+    assert "That would be 2 December 2026, which is in the future" in resident.text
+
+
+@pytest.mark.parametrize(
+    ("reply", "earliest", "latest"),
+    [
+        # TODAY is Sunday 22 November 2026.
+        ("last weekend", dt.date(2026, 11, 14), dt.date(2026, 11, 15)),
+        ("the weekend before last", dt.date(2026, 11, 7), dt.date(2026, 11, 8)),
+        ("beginning of october", dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+    ],
+)
+def test_an_incident_date_given_as_a_weekend_or_part_of_a_month_is_a_range(
+    resident: Resident, reply: str, earliest: dt.date, latest: dt.date
+) -> None:
+    resident.say(*AT_INCIDENT, reply)
+    assert resident.field == "incident_description", resident.text
+    said = Approximate.from_json(resident.model.incidents[0]["incident_date"])
+    assert (said.earliest, said.latest) == (earliest, latest)
+
+
+@pytest.mark.parametrize(
+    ("reply", "day"),
+    [
+        ("i think 3 oct", "2026-10-03"),
+        ("the 14th", "2026-11-14"),
+        ("the 30th", "2026-10-30"),  # the latest 30th that is not in the future
+        ("on the 23rd", "2026-10-23"),
+    ],
+)
+def test_an_incident_date_with_a_maybe_or_only_a_day_of_the_month_is_read(
+    resident: Resident, reply: str, day: str
+) -> None:
+    resident.say(*AT_INCIDENT, reply)
+    assert resident.field == "incident_description", resident.text
+    assert resident.model.incidents[0]["incident_date"] == day
+
+
+def test_last_weekend_on_a_weekday_is_the_one_just_gone() -> None:
+    wednesday = dt.date(2026, 11, 25)
+    last = parse_date("last weekend", wednesday)
+    before = parse_date("the weekend before last", wednesday)
+    assert isinstance(last, Approximate) and isinstance(before, Approximate)
+    assert (last.earliest, last.latest) == (dt.date(2026, 11, 21), dt.date(2026, 11, 22))
+    assert (before.earliest, before.latest) == (dt.date(2026, 11, 14), dt.date(2026, 11, 15))
+    assert parse_date("probably not sure", wednesday) is None
