@@ -430,8 +430,8 @@ _NOT_REPORTED = re.compile(
 )
 """Words that say an incident was not reported ("didnt report that one", "nobody")."""
 NOT_REPORTED = (
-    "An incident only counts once it has been reported. If this one was not, go back and tell "
-    "us about one that was. You can tell us about it later."
+    "Only reported incidents count. If this was not, type back and tell us about one that was. "
+    "If none was, report it first: call 101."
 )
 """Short enough to go by text with the question and its options (the record needs an agency:
 the schema's `reported_to` has at least one)."""

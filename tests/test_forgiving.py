@@ -603,7 +603,8 @@ def test_an_incident_not_reported_is_explained_not_misunderstood(
     resident = Resident(default_policy, channel)
     resident.say(*AT_INCIDENT, "2 weeks ago", "Loud music", reply)
     assert resident.field == "reported_to"
-    assert "only counts once it has been reported" in resident.text
+    assert "Only reported incidents count" in resident.text
+    assert "If none was, report it first: call 101." in resident.text, "never a dead end"
     assert "did not understand" not in resident.text
     assert segments(render(resident.last.messages if resident.last else [])) <= SEGMENT_BUDGET
     resident.say("police")
