@@ -101,6 +101,15 @@ _NONE_TO_GIVE = re.compile(
 """At the phone or email question: the resident has none to give, or wants letters instead."""
 
 
+_CONDITION = re.compile(
+    r"\b(after|before|between|until|till|except|apart from|but not|not (on|at|in|during|when)"
+    r"|only (on|at|in|during|when|if)|in my name|weekends?|weekdays?|evenings?|mornings?"
+    r"|afternoons?|nights?|at work|when (he|she|they) (is|are|isnt|arent)|\d{1,2} ?(am|pm)"
+    r"|\d{1,2}[:.]\d\d)\b"
+)
+"""Words at the safe ways question that say when or how, beyond which ways ("not after 9pm")."""
+
+
 class NoWayToContact(Invalid):
     """Neither a phone number nor an email address: the resident is told the other routes."""
 
@@ -248,6 +257,9 @@ class Dialog:
                 return self._ask([], problem=self.partnership.outside(routed))
             self.partnership.settle(self.model.answers, routed)
         notes = self._store(question, step, value)
+        if question.field == "contact_safety":  # "phone but not after 9pm": the condition is kept
+            conditional = bool(typed) and _CONDITION.search(words) is not None
+            self.model.contact_words = typed[:MAX_REMARK_CHARS] if conditional else None
         if self.model.questionnaire == appeal.QUESTIONNAIRE:
             said, miss = appeal.after(question.field, value, self.model.answers, self.lookup)
             if miss is not None:  # back to the reference, saying nothing of whose it is

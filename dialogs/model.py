@@ -39,6 +39,9 @@ class DialogModel:
     warned: list[Any] | None = None
     """The step whose answer was just taken as a call for help (a safety notice instead): the
     same step answered again is an answer, whatever its words."""
+    contact_words: str | None = None
+    """What the resident typed at the safe ways question when it said more than the choices
+    ("texts are fine but not after 9pm"): staff see it with their note on contacting safely."""
     remarks: list[list[str]] = field(default_factory=list)
     """[field, words] for words suggesting a risk typed where the answer keeps no text (a yes
     or no, a choice, a date, or an answer sent back): staff see them beside the risk line."""

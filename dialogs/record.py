@@ -100,7 +100,7 @@ def answers_to_record(
             "email": a.get("email"),
             "contact_preference": a.get("contact_preference"),
             "contact_safety": list(a["contact_safety"]) if "contact_safety" in a else None,
-            "safe_contact": a.get("safe_contact"),
+            "safe_contact": _safe_contact(a.get("safe_contact"), model.contact_words),
         },
         "victim": _victim(a) if representative else None,
         "hate_motivated": any(i["hate_motivated"] for i in incidents),
@@ -121,6 +121,14 @@ def answers_to_record(
     if record["applicant"]["contact_safety"] is None:  # a conversation begun before version 2
         del record["applicant"]["contact_safety"]
     return record
+
+
+def _safe_contact(note: str | None, said_with_ways: str | None) -> str | None:
+    """Their note on contacting them safely, with what they said beside the safe ways."""
+    if not said_with_ways:
+        return note
+    also = f"At the safe ways question they said: “{said_with_ways}”"
+    return f"{note} {also}" if note else also
 
 
 def _victim(a: dict[str, Any]) -> dict[str, Any]:

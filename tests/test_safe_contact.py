@@ -9,13 +9,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from bot.tables import outbox
+from dialogs import summary
 from dialogs.policy import Policy
 from dialogs.record import SAFE_WAY
 from dialogs.record import contact_way
+from dialogs.vocabulary import Stage
 from tests.clients import say
 from tests.clients import start
 from tests.factories import Resident
 from tests.factories import model_at_review
+from tests.factories import submitted_record
 from tests.helpers import VICTIM_DETAILS
 from tests.helpers import conversation
 from tests.helpers import incident
@@ -139,3 +142,33 @@ def test_a_landline_stored_for_texts_gets_no_text_and_no_promise_of_one() -> Non
     applicant = {"phone": "+441134960000", "contact_preference": "sms", "contact_safety": ["sms"]}
     assert contact_way(applicant) == SAFE_WAY
     assert contact_way({**applicant, "phone": "+447123456789"}) == "sms"
+
+
+@pytest.mark.parametrize(
+    ("said", "note"),
+    [
+        ("texts are fine or phone but not after 9pm", "no"),
+        ("texts, letters but not in my name", "Use my maiden name"),
+    ],
+)
+def test_when_and_how_said_with_the_safe_ways_reaches_staff(
+    default_policy: Policy, said: str, note: str
+) -> None:
+    # "not after 9pm" was lost: only the ways were kept, and the next question got "no".
+    model = model_at_review(contact_preference="sms")
+    model.stage, model.step = Stage.ASKING, ["contact_safety", None]
+    resident = Resident(default_policy, model=model)
+    resident.say(said, note)
+    record = submitted_record(default_policy, resident.model)
+    kept = record["applicant"]["safe_contact"]
+    assert f"At the safe ways question they said: “{said}”" in kept
+    assert note in kept or note == "no"
+    assert said in summary.safe_contact(record["applicant"])
+
+
+def test_ways_alone_add_nothing_to_the_note(default_policy: Policy) -> None:
+    model = model_at_review(contact_preference="sms")
+    model.stage, model.step = Stage.ASKING, ["contact_safety", None]
+    resident = Resident(default_policy, model=model)
+    resident.say("phone calls and texts", "no")
+    assert submitted_record(default_policy, resident.model)["applicant"]["safe_contact"] is None
