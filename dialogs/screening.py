@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 from dialogs.calendar import Period
+from dialogs.parsing import Approximate
 from dialogs.parsing import format_date
 from dialogs.parsing import join_labels
 from dialogs.policy import CommunityRoute
@@ -51,6 +53,17 @@ class Incident:
     reported_to: tuple[str, ...]
     hate_motivated: bool = False
     description: str = ""
+    occurred_between: tuple[dt.date, dt.date] | None = None
+    """A date given roughly ("early October"): the first and last day it could be."""
+    roughly: str = ""
+    """That rough date in words, for the reasons."""
+
+    @property
+    def when_unknown(self) -> str:
+        """How the reasons say the date is not known."""
+        if self.roughly:
+            return f"the resident gave only a rough date ({self.roughly})"
+        return "the resident did not know when it happened"
 
 
 @dataclass(frozen=True)
@@ -153,17 +166,35 @@ def read_incidents(record: dict[str, Any]) -> list[Incident]:
         if not isinstance(hate, bool):
             raise ScreeningInputError(f"incident {number}: hate_motivated must be true or false")
         description = item.get("description")
+        occurred = _date(item.get("occurred_on"), number, "occurred_on")
+        between, roughly = (None, "") if occurred else _rough(item.get("occurred_approximately"))
         incidents.append(
             Incident(
                 number=number,
-                occurred_on=_date(item.get("occurred_on"), number, "occurred_on"),
+                occurred_on=occurred,
                 reported_on=_date(item.get("reported_on"), number, "reported_on"),
                 reported_to=tuple(agencies),
                 hate_motivated=hate,
                 description=description if isinstance(description, str) else "",
+                occurred_between=between,
+                roughly=roughly,
             )
         )
     return incidents
+
+
+def _rough(value: Any) -> tuple[tuple[dt.date, dt.date] | None, str]:
+    """The first and last day of a date given roughly, and it in words; nothing when it has no
+    two ends ("ages ago"). This project's own field, so anything unreadable is left out."""
+    if not isinstance(value, dict):
+        return None, ""
+    try:
+        rough = Approximate.from_json(value)
+    except (TypeError, ValueError):
+        return None, ""
+    if rough.earliest is None or rough.latest is None or rough.earliest > rough.latest:
+        return None, ""
+    return (rough.earliest, rough.latest), rough.describe()
 
 
 def _date(value: Any, number: int, key: str) -> dt.date | None:
@@ -218,12 +249,45 @@ def judge(
         names = join_labels(AGENCY_NAMES[a] for a in rules.agencies).replace(" and ", " or ")
         return Judgement(NO, f"Incident {n} was not reported to {names}.")
     to = join_labels(AGENCY_NAMES.get(a, a) for a in counted)
+    if incident.occurred_on is None and incident.occurred_between is not None:
+        return _judge_roughly(incident, rules, as_of, start, to)
     window = rules.window
     if window.counts_from == "report":
         return _judge_by_report(incident, rules, as_of, to)
     low = start if start is not None else window.period.before(as_of)
     high = min(as_of, window.period.after(low)) if start is not None else as_of
     return _judge_by_incident(incident, rules, (low, high), to)
+
+
+def _judge_roughly(
+    incident: Incident, rules: Rules, as_of: dt.date, start: dt.date | None, to: str
+) -> Judgement:
+    """A rough date: it counts if every day it could be counts, not if none does, else staff
+    check. Each rule is a range of days, so the first and last day decide."""
+    assert incident.occurred_between is not None
+    first, last = incident.occurred_between
+    last = min(last, incident.reported_on or as_of, as_of)  # it happened before it was reported
+    exact = replace(incident, occurred_between=None)
+    if first > last:  # the rough date cannot be right: as a date not known
+        return judge(exact, rules, as_of, start)
+    ends = [judge(replace(exact, occurred_on=day), rules, as_of, start) for day in (first, last)]
+    n, days = incident.number, f"{format_date(first)} to {format_date(last)}"
+    roughly = (
+        incident.roughly if incident.roughly.startswith("ongoing") else f"in {incident.roughly}"
+    )
+    if all(end.status == YES for end in ends):
+        reported = f" on {format_date(incident.reported_on)}" if incident.reported_on else ""
+        return Judgement(YES, f"Incident {n} counts: it happened {roughly} and was reported to "
+                              f"{to}{reported}, and any day from {days} counts.")  # fmt: skip
+    if all(end.status == NO for end in ends):
+        latest = ends[1].reason.removeprefix(f"Incident {n} ")
+        return Judgement(NO, f"Incident {n} happened {roughly}, and no day from {days} counts. "
+                             f"Taking the latest day, it {latest}")  # fmt: skip
+    if {end.status for end in ends} == {YES, NO}:
+        return Judgement(MAYBE, f"Incident {n} might count: {exact.when_unknown}. Some days "
+                                f"from {days} count and some do not. Staff need to check the "
+                                "date.")  # fmt: skip
+    return judge(exact, rules, as_of, start)  # another fact is missing too (the report date)
 
 
 def _span(window: Window, as_of: dt.date) -> str:
@@ -251,8 +315,8 @@ def _judge_by_report(incident: Incident, rules: Rules, as_of: dt.date, to: str) 
         if occurred is None:
             return Judgement(
                 MAYBE,
-                f"Incident {n} might count: reported to {to} on {format_date(reported)}, but the "
-                f"resident did not know when it happened, so staff need to check it was "
+                f"Incident {n} might count: reported to {to} on {format_date(reported)}, but "
+                f"{incident.when_unknown}, so staff need to check it was "
                 f"reported within {within}.",
             )
         if reported > within.after(occurred):
@@ -306,7 +370,7 @@ def _judge_by_incident(
             )
         return Judgement(
             MAYBE,
-            f"Incident {n} might count: the resident did not know when it happened. Staff need "
+            f"Incident {n} might count: {incident.when_unknown}. Staff need "
             f"to check it happened {between}.",
         )
     if reported is None:

@@ -287,3 +287,38 @@ def test_screen_command_exits_2_on_bad_input(
 def test_screen_command_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["screen", "/nonexistent/record.json"]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def rough(earliest: str, latest: str, reported: str, said: str = "October") -> dict[str, Any]:
+    """An incident whose date was given roughly, as the bot records it."""
+    return {**inc(None, reported), "occurred_approximately": {
+        "said": said, "precision": "month", "earliest": earliest, "latest": latest}}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("incident", "outcome", "qualifying", "words"),
+    [
+        # "early October", reported 3 October: every day it could be (1 to 3 October) counts.
+        (rough("2026-10-01", "2026-10-31", "2026-10-03"), "meets_threshold", 3, "any day"),
+        # "in the summer", reported 30 November: no day it could be is within a month.
+        (rough("2026-06-01", "2026-08-31", "2026-11-30", "summer"), "below_threshold", 2,
+         "no day"),
+        # September, reported 20 October: some days count (from 20 September), some do not.
+        (rough("2026-09-01", "2026-09-30", "2026-10-20", "September"), "needs_staff_check", 2,
+         "Some days"),
+    ],
+)  # fmt: skip
+def test_a_rough_incident_date_counts_when_every_day_it_could_be_counts(
+    incident: dict[str, Any], outcome: str, qualifying: int, words: str
+) -> None:
+    result = screen(rec(OK, OK, incident), load_policy("default"), AS_OF)
+    assert result["outcome"] == outcome
+    assert result["qualifying_incidents"] == qualifying
+    reason = next(r for r in result["reasons"] if r.startswith("Incident 3"))
+    assert words in reason and "did not know when it happened" not in reason
+
+
+def test_an_unreadable_rough_date_is_a_date_not_known() -> None:
+    broken = {**inc(None, "2026-10-03"), "occurred_approximately": {"earliest": "soon"}}
+    result = screen(rec(OK, OK, broken), load_policy("default"), AS_OF)
+    assert result["outcome"] == "needs_staff_check"
