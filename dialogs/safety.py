@@ -29,6 +29,10 @@ class Risk(StrEnum):
 
 
 _ME = r"my ?self"
+_THEY = (
+    r"(she|he|they|shes|hes|theyre|my (mum|mother|dad|father|nan|gran|son|daughter|wife|husband"
+    r"|partner|sister|brother|neighbour|friend|client)|the victim)"
+)
 _SELF_HARM = re.compile(
     r"\b("
     r"suicid\w*"
@@ -51,6 +55,14 @@ _SELF_HARM = re.compile(
     r"|(cant|cannot|can not) cope any ?more"
     r"|(no|nothing) (point|reason) (in )?(living|being alive|going on|carrying on)"
     r"|nothing (left )?to live for"
+    # Said of someone else, as a representative tells it: "my mum says she wants to die".
+    rf"|{_THEY} (says |said |keeps saying |talks about |told me |has said )?(that )?"
+    r"((she|he|they) )?(wants? to die|wanted to die|(doesnt|does not|dont|do not|didnt) (really )?"
+    r"(want|wanna) to (live|be alive|be here|go on|wake up)(?! (here|there|in|next|near|on|at"
+    r"|with|by|opposite|round|around|somewhere|anywhere))|(cant|cannot|can not) go on"
+    r"|(is |was |has been )?(thinking|talking) (about|of) (ending it|killing (herself|himself"
+    r"|themselves)|suicide)|would be better off dead)"
+    r"|(kill|killing|harm|harming|hang|hanging) (herself|himself|themselves|themself)"
     r")\b"
 )
 
@@ -110,6 +122,9 @@ _DANGER = re.compile(
     r"|(breaking|kicking|kicked|smashing|smashed) (in |down )?(my|our|the) (front |back )?door"
     r"( in| down)\b"
     r"|(fear|scared|frightened|terrified|afraid) for (my|our|his|her|their) (life|lives|safety)"
+    r"|(scared|afraid|frightened|terrified|worried) (that )?(hell|shell|theyll|(he|she|they)"
+    r" (will|is going to|are going to|is gonna|are gonna))( actually| really)? (do it|hurt|kill"
+    r"|attack|stab|come back and)"
     r"|(i am|im|i feel|we are|were|we feel) (really |so |very |quite |totally |just |completely )?"
     r"(not|never|un) ?safe\b"
     r"|(i|we) (dont|do not|never|cant|cannot) feel safe\b"

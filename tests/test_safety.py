@@ -31,6 +31,8 @@ from tests.factories import Resident
         "hes kicking my door in",
         "i feel really unsafe",
         "I fear for my life",
+        "no, hes about 50 and im scared he'll actually do it this time",
+        "i am scared he will hurt the kids",
     ],
 )
 def test_everyday_words_of_danger_are_found(words: str) -> None:
@@ -45,6 +47,11 @@ def test_everyday_words_of_danger_are_found(words: str) -> None:
         "I can't take it anymore",
         "theres no point in living like this",
         "I have nothing to live for",
+        # Told of someone else, by a representative
+        "she said she doesnt want to live like this anymore",
+        "my mum says she wants to die",
+        "she doesn't want to live anymore",
+        "hes talking about killing himself",
     ],
 )
 def test_everyday_words_of_suicide_are_found(words: str) -> None:
@@ -69,6 +76,10 @@ def test_everyday_words_of_suicide_are_found(words: str) -> None:
         "Banging with a hammer all night",
         "The landlord is threatening us with eviction",
         "we would be better off gone from this street",
+        "she doesnt want to live here anymore",
+        "they dont want to live next to them",
+        "he hurt himself falling off his bike",
+        "the kids are scared theyll get told off",
     ],
 )
 def test_ordinary_reports_that_share_the_words_are_not(words: str) -> None:

@@ -252,6 +252,8 @@ def test_words_that_may_describe_hate_on_a_request_not_marked_as_hate_are_flagge
         "its because im black",
         "racist abuse every time I go out",
         "they pulled at her hijab and laughed",
+        "Told me to go back to my own country and kicked my bins over",
+        "said she should go back where she came from",
     ],
 )
 def test_hate_hints_are_found_in_everyday_words(default_policy: Policy, words: str) -> None:
@@ -266,6 +268,7 @@ def test_hate_hints_are_found_in_everyday_words(default_policy: Policy, words: s
         "told them to go back to their house",
         "the kids went back to school and it got quieter",
         "loud music as im trying to sleep",
+        "we go to pakistan every summer",
     ],
 )
 def test_ordinary_words_give_no_hate_hint(default_policy: Policy, words: str) -> None:
