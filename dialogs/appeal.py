@@ -223,10 +223,15 @@ def matched_note(answers: dict[str, Any]) -> str:
     )
 
 
+def _day(value: Any) -> str | None:
+    """A date answer when it is one day (ISO); a rough one ("last week") is a day not known."""
+    return value if isinstance(value, str) else None
+
+
 def appeal_by(answers: dict[str, Any]) -> dt.date | None:
     """The last day to appeal (None: the policy sets none, or the date is not known)."""
     route = answers.get(FOUND) or {}
-    received = answers.get("outcome_date")
+    received = _day(answers.get("outcome_date"))
     if not route.get("within") or not received:
         return None
     return Period.parse(route["within"]).after(dt.date.fromisoformat(received))
@@ -260,7 +265,7 @@ def record(
         "policy": policy.name,
         "council": council or request.get("council"),
         "applicant": {k: applicant.get(k) for k in keep if k in applicant},
-        "outcome_received_on": answers.get("outcome_date"),
+        "outcome_received_on": _day(answers.get("outcome_date")),
         "appeal_by": last_day.isoformat() if last_day else None,
         "late": (as_of > last_day) if last_day else None,
         "ground": ground,

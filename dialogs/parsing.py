@@ -705,6 +705,31 @@ def _weekend(words: str, today: dt.date) -> Approximate | None:
     return Approximate(words, "about", saturday, min(saturday + dt.timedelta(days=1), today))
 
 
+_ROUGHLY_AGO = re.compile(
+    r"^(about|around|roughly|approx|approximately|bout|abt|maybe|nearly|almost|over|just over"
+    r"|just under|under) (\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve) (days?|weeks?|wks?|fortnights?) ago$"
+)
+_LAST_WEEK = re.compile(r"^(sometime |some time |during |in )?(last|the last) (week|wk)$")
+
+
+def _roughly_ago(words: str, today: dt.date) -> Approximate | None:
+    """ "about 7 weeks ago": that day, half a week either side (a day either side for days);
+    "last week": its Monday to Sunday. Said without "about", "3 weeks ago" stays a day."""
+    if _LAST_WEEK.match(words):
+        monday = today - dt.timedelta(days=today.weekday() + 7)
+        return Approximate(words, "about", monday, min(monday + dt.timedelta(days=6), today))
+    match = _ROUGHLY_AGO.match(words)
+    if match is None:
+        return None
+    count = _COUNT_WORDS.get(match.group(2)) or int(match.group(2))
+    unit = match.group(3)
+    days = count * (14 if unit.startswith("fortnight") else 1 if unit.startswith("day") else 7)
+    spread = dt.timedelta(days=1 if unit.startswith("day") else 3)
+    around = today - dt.timedelta(days=days)
+    return Approximate(words, "about", around - spread, min(around + spread, today))
+
+
 def _day_of_month(words: str, today: dt.date) -> dt.date | None:
     """ "the 14th": the latest 14th that is not in the future (a month that has one)."""
     match = _DAY_OF_MONTH.match(words)
@@ -725,7 +750,7 @@ def _read_one(words: str, today: dt.date) -> dt.date | Approximate:
     numeric = _NUMERIC_DATE.fullmatch(words)
     if numeric:
         return _checked(_numeric_date(numeric, today), today)
-    weekend = _weekend(words, today)
+    weekend = _weekend(words, today) or _roughly_ago(words, today)
     if weekend is not None:
         return weekend
     day = _day_of_month(_lead_off(words), today)

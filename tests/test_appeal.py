@@ -301,3 +301,22 @@ def test_changing_the_reference_at_check_your_answers_checks_the_pair_again() ->
     say(who, "CR-ACDE-FGHJ", "SW1A 1AA")
     assert who.field == "confirm"
     assert who.model.answers[appeal.FOUND]["route"] == "appeal"
+
+
+def test_an_appeal_with_a_rough_outcome_date_reaches_the_team(
+    smtp_app: Flask, smtp_server: SmtpServer, clock: Clock
+) -> None:
+    # "last month" is a month, not a day: the record and the team's email could not read it.
+    client = smtp_app.test_client()
+    reference = request_from(client, "SW1A 1AA")
+    delivered(smtp_app, clock)
+    before = len(smtp_server.handler.messages)
+    done = chat(client, ["I want to appeal the outcome", reference, "sw1a 1aa", "last month",
+                         "The meeting did not hear from my housing officer", "yes"])  # fmt: skip
+    assert done["done"] and done["reference"] != reference
+    delivered(smtp_app, clock)
+    new = smtp_server.handler.messages[before:]
+    assert [str(m["To"]) for m in new] == ["team@council.example"]
+    record = attached(new[0])
+    jsonschema.validate(record, SCHEMA, format_checker=jsonschema.FormatChecker())
+    assert record["outcome_received_on"] is None and record["appeal_by"] is None

@@ -753,3 +753,24 @@ def test_last_weekend_on_a_weekday_is_the_one_just_gone() -> None:
     assert (last.earliest, last.latest) == (dt.date(2026, 11, 21), dt.date(2026, 11, 22))
     assert (before.earliest, before.latest) == (dt.date(2026, 11, 14), dt.date(2026, 11, 15))
     assert parse_date("probably not sure", wednesday) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "earliest", "latest"),
+    [
+        ("about 7 weeks ago", dt.date(2026, 10, 14), dt.date(2026, 10, 20)),
+        ("around 3 weeks ago", dt.date(2026, 11, 11), dt.date(2026, 11, 17)),
+        ("bout a week ago", dt.date(2026, 11, 25), dt.date(2026, 12, 1)),
+        ("about 5 days ago", dt.date(2026, 11, 29), dt.date(2026, 12, 1)),
+        ("last week", dt.date(2026, 11, 23), dt.date(2026, 11, 29)),
+    ],
+)
+def test_a_date_said_roughly_in_weeks_is_a_range_not_a_day(
+    said: str, earliest: dt.date, latest: dt.date
+) -> None:
+    # "about 7 weeks ago" was kept as one certain day, and counted for certain.
+    saturday = dt.date(2026, 12, 5)
+    rough = parse_date(said, saturday)
+    assert isinstance(rough, Approximate)
+    assert (rough.earliest, rough.latest) == (earliest, latest)
+    assert parse_date("3 weeks ago", saturday) == dt.date(2026, 11, 14), "said plainly: a day"
