@@ -440,6 +440,7 @@ def apply_answer() -> ResponseReturnValue:
         session["said"] = []
         return redirect(step_url(step) if step else url_for("web.apply_question"), code=303)
     try:
+        answering = step is not None and step == dialog.model.current
         if (
             step is not None
             and inbound.command is None
@@ -448,7 +449,10 @@ def apply_answer() -> ResponseReturnValue:
             and _revisitable(dialog, step)
         ):
             _walk_to(conversation_id, dialog, step)
-        if step is not None and _left_empty(inbound) and _optional_at(dialog, step):
+            answering = True
+        # Only for the page's own question: a page sent from another tab or after Forward goes
+        # to the question being asked, which may be one that must be answered.
+        if answering and step and _left_empty(inbound) and _optional_at(dialog, step):
             inbound = Inbound("skip", command=Command.SKIP)  # as GOV.UK forms take it
         turn = _service().post(conversation_id, inbound)
     except (NotFound, Expired):

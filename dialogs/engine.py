@@ -110,6 +110,9 @@ _CONDITION = re.compile(
 """Words at the safe ways question that say when or how, beyond which ways ("not after 9pm")."""
 
 
+_NEEDS_AN_ANSWER = "This question needs an answer."
+
+
 class NoWayToContact(Invalid):
     """Neither a phone number nor an email address: the resident is told the other routes."""
 
@@ -301,6 +304,8 @@ class Dialog:
             skipping = True  # "i dont do email, can you just write to me"
         if skipping and question.is_optional(facts):
             return None
+        if command == Command.SKIP and question.field != "email":  # never "skip" as an answer
+            raise Invalid(question.empty if question.kind == Kind.TEXT else _NEEDS_AN_ANSWER)
         if skipping and question.field == "email":
             raise NoWayToContact(
                 "We need a phone number or an email address to contact you. Give your email "

@@ -368,3 +368,26 @@ def test_an_optional_question_left_empty_on_the_form_is_skipped(client: FlaskCli
     assert row is not None
     answers = json.loads(row["data"])["answers"]
     assert answers["safe_contact"] is None and answers["support_needs"] is None
+
+
+def test_an_empty_page_sent_from_another_tab_never_skips_the_question_being_asked(
+    client: FlaskClient,
+) -> None:
+    # At "who is causing it" (optional), Back to "where it happens" (must be answered), then
+    # the first page sent empty from another tab: "where it happens" was stored as "skip".
+    csrf = _form_at_address(client)
+    for answer in ("1 High Street", "sw1a1aa", "07123 456789", "jane@example.com", "email"):
+        _answer(client, csrf, answer=answer)
+    _answer(client, csrf, choices_shown="1", choice="email")
+    _answer(client, csrf, answer="")
+    _answer(client, csrf, answer="")
+    assert _answer(client, csrf, answer="Outside 1 High Street") == "/apply/q/perpetrators"
+    assert _answer(client, csrf, command="back") == "/apply/q/location"
+    assert _answer(client, csrf, answer="", step="perpetrators") == "/apply/q/location"
+    assert _answer(client, csrf, command="skip") == "/apply/q/location"
+    with client.session_transaction() as cookie:
+        sid = cookie["conversation"]
+    with db.read(client.application.extensions["casereview.engine"]) as conn:
+        row = store.read_conversation(conn, sid)
+    assert row is not None
+    assert json.loads(row["data"])["answers"]["location"] == "Outside 1 High Street"
