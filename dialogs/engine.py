@@ -23,6 +23,7 @@ from dialogs.model import DialogModel
 from dialogs.parsing import Approximate
 from dialogs.parsing import Choice
 from dialogs.parsing import Invalid
+from dialogs.parsing import hedged
 from dialogs.parsing import is_clear_no
 from dialogs.parsing import parse_later
 from dialogs.parsing import parse_yes_no
@@ -93,12 +94,22 @@ _SAME_DAY = frozenset({"same day", "the same day", "that day", "on the same day"
                        "later that day", "that night", "that evening", "the same night",
                        "same night", "straight away", "straightaway", "right away"})  # fmt: skip
 _NOTICE = {Risk.SELF_HARM: Said.SELF_HARM, Risk.DANGER: Said.SAFETY}
-_NONE_TO_GIVE = re.compile(
-    r"\b((dont|do not|never|cant|cannot) (really )?(do|have|use|got|get)( an?| any)? (email|e ?mail"
-    r"|emails|phone|mobile|computer|internet|smartphone)|(no|without)( an?)? (email|phone|mobile)"
+_NO_WAY = (
     r"|(write|writing) to me|by (letter|post)|letters? only|only (by )?(letter|post)|in writing)\b"
 )
-"""At the phone or email question: the resident has none to give, or wants letters instead."""
+_NONE_TO_GIVE = {
+    Kind.PHONE: re.compile(
+        r"\b((dont|do not|never|cant|cannot) (really )?(have|use|got|get)( an?| any)? (phone|mobile"
+        r"|phone number|mobile number|telephone)|(no|without)( an?)? (phone|mobile|telephone)"
+        + _NO_WAY
+    ),
+    Kind.EMAIL: re.compile(
+        r"\b((dont|do not|never|cant|cannot) (really )?(do|have|use|got|get)( an?| any)? (email"
+        r"|e ?mail|emails|email address|computer|internet)|(no|without)( an?)? (email|e ?mail)"
+        + _NO_WAY
+    ),
+}
+"""At the phone or the email question: the resident has none to give, or wants letters."""
 
 
 _CONDITION = re.compile(
@@ -298,10 +309,11 @@ class Dialog:
     ) -> Any:
         facts = self.model.given.facts(step[1])
         skipping = command == Command.SKIP or (bool(words) and words in question.skip_words)
-        nothing_given = not re.search(r"[\d@]", words)  # "no mobile, landline 01632..." gives one
-        if question.kind in {Kind.PHONE, Kind.EMAIL} and nothing_given \
-                and _NONE_TO_GIVE.search(words):  # fmt: skip
-            skipping = True  # "i dont do email, can you just write to me"
+        # "i dont do email, can you just write to me"; but "no mobile, landline 0113..." and
+        # "no email, use jane@example.com" give one
+        none = _NONE_TO_GIVE.get(question.kind)
+        if none and not re.search(r"[\d@]", inbound.text) and none.search(words.replace("'", "")):
+            skipping = True
         if skipping and question.is_optional(facts):
             return None
         if command == Command.SKIP and question.field != "email":  # never "skip" as an answer
@@ -314,7 +326,7 @@ class Dialog:
         happened = facts.incident.get("incident_date")
         if inbound.values is not None and question.choices:
             value: Any = _picked(question, inbound.values)
-        elif question.field == "report_date" and words in _SAME_DAY and happened:
+        elif question.field == "report_date" and hedged(words) in _SAME_DAY and happened:
             value = happened  # reported the day it happened (a range, if that is what it is)
         else:
             value = None

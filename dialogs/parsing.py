@@ -318,6 +318,9 @@ def parse_email(text: str) -> str:
     raw = clean_text(text)
     if "@" not in raw:
         raise Invalid("Please enter an email address, like name@example.com.")
+    addresses = [word.strip(".,;:!?()<>\"'") for word in raw.split() if "@" in word]
+    if len(addresses) == 1 and " " in raw:  # "no email, use jane@example.com": the address
+        raw = addresses[0]
     if not raw.rpartition("@")[0].isascii():
         # Valid, but most mail systems cannot deliver it (it needs SMTPUTF8).
         raise Invalid(
@@ -595,7 +598,7 @@ def parse_later(
     "the next day", "2 days later", "a few days later", "the monday after", "a month later";
     None when the words are not one of those, or the incident's date is not known well enough
     to count from."""
-    words = simplify(text).replace("'", "")
+    words = _HEDGE.sub("", simplify(text).replace("'", ""))  # "i think the monday after"
     if isinstance(happened, Approximate):
         if happened.earliest is None or happened.latest is None:
             return None
@@ -684,6 +687,13 @@ _HEDGE = re.compile(
     r"\b ?)+(?=\w)"
 )
 """Words before a date that only say the resident is not certain ("i think 3 oct")."""
+
+
+def hedged(words: str) -> str:
+    """Simplified words without a hedge before them ("probably the same day": "the same day")."""
+    return _HEDGE.sub("", words)
+
+
 _WEEKEND = re.compile(r"^(at |on |over )?(the |this |last |the last )?weekend( before last)?$")
 _DAY_OF_MONTH = re.compile(r"^(the )?(\d{1,2})(st|nd|rd|th)$|^the (\d{1,2})$")
 

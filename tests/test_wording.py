@@ -297,3 +297,44 @@ def test_saying_no_to_sharing_gives_the_phone_and_written_routes(default_policy:
 def test_the_appeal_route_says_where_to_write(default_policy: Policy) -> None:
     lines = " ".join(texts.after_review(default_policy))
     assert f"Write to {default_policy.team_address} and give your reference." in lines
+
+
+@pytest.mark.parametrize("said", ["I don't have email", "I don’t do email", "no email at all"])
+def test_no_email_said_with_an_apostrophe_is_understood(default_policy: Policy, said: str) -> None:
+    resident = Resident(default_policy)
+    resident.say("yes", "1", "Jane Smith", "1 High Street", "sw1a1aa", "no phone", said)
+    assert f"in writing to {default_policy.team_address}" in resident.text
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        ("no email, use jane@example.com", "jane@example.com"),
+        ("i dont use email much but its jane@example.com", "jane@example.com"),
+    ],
+)
+def test_words_of_no_email_beside_an_address_keep_the_address(
+    default_policy: Policy, said: str, kept: str
+) -> None:
+    resident = Resident(default_policy)
+    resident.say("yes", "1", "Jane Smith", "1 High Street", "sw1a1aa", "07123 456789", said)
+    assert resident.model.answers.get("email") == kept
+
+
+def test_no_computer_at_the_phone_question_is_not_no_phone(default_policy: Policy) -> None:
+    resident = Resident(default_policy)
+    resident.say("yes", "1", "Jane Smith", "1 High Street", "sw1a1aa", "i dont have a computer")
+    assert resident.field == "phone", "asked again for the phone number"
+
+
+@pytest.mark.parametrize(
+    ("said", "day"),
+    [("i think the monday after", 5), ("probably the next day", 3), ("maybe the same day", 2)],
+)
+def test_a_hedged_report_date_still_counts_from_the_incident(
+    default_policy: Policy, said: str, day: int
+) -> None:
+    # "i think the monday after" was read as the latest Monday, weeks later.
+    resident = Resident(default_policy)
+    resident.say(*conversation([])[:14], "2/10/2026", "Loud music", "police", said)
+    assert resident.model.incidents[0]["report_date"] == f"2026-10-0{day}"
