@@ -374,12 +374,31 @@ _SOMEONE = (
 _SEES = (
     r"(\w+ ){0,3}(opens?|opened|opening|reads?|reading|checks?|checked|checking|goes through"
     r"|go through|going through|went through|looks? (at|through)|looking (at|through)|sees?|saw"
-    r"|listens? to|listening to|monitors?|monitoring|has access to|takes?|took|gets? to)"
-    r" (all |all of )?(my|our|the|her) "
+    r"|listens? to|listening to|monitors?|monitoring|has access to|steals?|stole|hides?|hid"
+    r"|gets? to|answers?|answering|tracks?|tracking)"
+    r" (all |all of |everything on |everything in )?(my|our|the|her) "
 )
-_WATCHED = {way: re.compile(rf"{_SOMEONE} {_SEES}{words}\b") for way, words in _WAYS.items()}
+_HELPING = r"(?! (for|to|with) (me|us|her|him)\b)"
+"""Someone who reads the post to the resident, or checks their phone for them, is helping."""
+_WATCHED = {
+    way: re.compile(rf"{_SOMEONE} {_SEES}{words}\b{_HELPING}") for way, words in _WAYS.items()
+}
 """Someone else who reads a way's messages makes it unsafe: "he opens my post"."""
-_PHONE_WATCHED = re.compile(rf"{_SOMEONE} {_SEES}(phone|phones|mobile|mobiles)\b")
+_SHARED = {
+    "email": re.compile(
+        r"\b((knows|has|got|changed) (my |our )?(email )?password|share (an? |the same |one "
+        r"|our |my )?(email|e ?mail)|(shared|joint|same) (email|e ?mail))"
+    ),
+    "letter": re.compile(
+        rf"{_SOMEONE} (\w+ ){{0,2}}gets? (to )?(the|my) (post|letters|mail) first"
+        r"|gets? (the|my) (post|letters|mail) before me"
+    ),
+}
+"""A shared account or a known password is as unsafe as someone reading it."""
+_PHONE_WATCHED = re.compile(
+    rf"{_SOMEONE} {_SEES}(phone|phones|mobile|mobiles)\b{_HELPING}"
+    r"|\b(knows|has|got) my (phone )?(pin|passcode|password)"
+)
 """Someone who checks the resident's phone sees texts, voicemails and calls."""
 
 
@@ -393,6 +412,7 @@ def ways_said_unsafe(text: str | None) -> set[str]:
     words = re.sub(r"\b(dont|do not) mind\b", "", parsing.simplify(text).replace("'", ""))
     unsafe = {way for way, negated in _NEGATED.items() if negated.search(words)}
     unsafe |= {way for way, watched in _WATCHED.items() if watched.search(words)}
+    unsafe |= {way for way, shared in _SHARED.items() if shared.search(words)}
     if _PHONE_WATCHED.search(words):
         unsafe |= {"sms", "voicemail", "phone_call"}
     return unsafe

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.tables import outbox
 from dialogs import summary
 from dialogs.policy import Policy
+from dialogs.questionnaire import ways_said_unsafe
 from dialogs.record import SAFE_WAY
 from dialogs.record import contact_way
 from dialogs.vocabulary import Stage
@@ -172,3 +173,25 @@ def test_ways_alone_add_nothing_to_the_note(default_policy: Policy) -> None:
     resident = Resident(default_policy, model=model)
     resident.say("phone calls and texts", "no")
     assert submitted_record(default_policy, resident.model)["applicant"]["safe_contact"] is None
+
+
+@pytest.mark.parametrize(
+    ("note", "unsafe"),
+    [
+        ("he knows my email password", {"email"}),
+        ("we share an email address", {"email"}),
+        ("he reads everything on my phone", {"sms", "voicemail", "phone_call"}),
+        ("he answers my phone", {"sms", "voicemail", "phone_call"}),
+        ("he tracks my phone", {"sms", "voicemail", "phone_call"}),
+        ("he steals my post", {"letter"}),
+        ("he gets the post before me", {"letter"}),
+        # Someone helping is not someone watching.
+        ("my carer opens my post for me, please write", set()),
+        ("my daughter reads my emails to me", set()),
+        ("my son checks my phone for me, texts are fine", set()),
+        ("my husband takes all the calls, he is lovely", set()),
+        ("he takes the phone off the hook", set()),
+    ],
+)
+def test_who_else_reads_a_way_decides_if_it_is_safe(note: str, unsafe: set[str]) -> None:
+    assert ways_said_unsafe(note) == unsafe
