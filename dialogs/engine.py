@@ -73,7 +73,12 @@ _ASKING_BACK = re.compile(
     r"^(why|what|whats|will|wont|is|isnt|does|do|can|how|who|whos|would|could|should|are"
     r"|where|when)\b"
 )
-_ABOUT_REVIEWS = re.compile(r"\b(case review|a review|the review|community trigger)\b")
+_ABOUT_REVIEWS = re.compile(
+    r"^(so |sorry |but )?(what|whats|what is|what does|what do you mean by|whats this|what is this)"
+    r"( a| the| an asb)? (case review|review|community trigger)( mean| for| about| like)?\b"
+    r"(?!.*\b(find out|anonymous|know|told|tell|see|share)\b)"
+)
+"""Asking what a case review is ("whats a case review? is it like a complaint"), not about it."""
 _A_YES_OR_NO = frozenset({"yes", "no", "yeah", "yep", "nope", "nah", "y", "n"})
 
 
@@ -502,7 +507,8 @@ class Dialog:
 
     def _at_confirm(self, inbound: Inbound, words: str, command: Command | None) -> Outcome:
         yes = command == Command.SUBMIT or words in _WORDS[Command.SUBMIT] or _is_yes(words)
-        if yes or _LOOKS_RIGHT.match(words.replace("'", "")):
+        asked = inbound.text.strip().endswith("?")  # "all good?" asks; it does not send
+        if not asked and (yes or _LOOKS_RIGHT.match(words.replace("'", ""))):
             lifecycle(self.model).send("submit")
             self.model.ended = EndReason.SUBMITTED
             return Outcome(ended=EndReason.SUBMITTED)

@@ -607,3 +607,24 @@ def test_check_your_answers_shows_each_section_heading_once(
         name for name, _ in itertools.groupby(r.section for r in journey.rows(resident.model.given))
     ]
     assert len(sections) == len(set(sections)), sections
+
+
+@pytest.mark.parametrize("asked", ["all good?", "looks ok?", "that right?", "yes?"])
+def test_a_question_at_check_your_answers_never_sends_the_request(
+    default_policy: Policy, asked: str
+) -> None:
+    resident = Resident(default_policy, model=model_at_review())
+    resident.say(asked)
+    assert resident.last is not None and not resident.last.done
+    assert "type yes" in resident.text
+
+
+@pytest.mark.parametrize(
+    "asked", ["will he find out about the review?", "is the review anonymous?"]
+)
+def test_a_question_about_the_review_at_consent_gets_the_consent_explanation(
+    resident: Resident, asked: str
+) -> None:
+    resident.say(asked)
+    assert resident.field == "consent"
+    assert "Worried the person causing it will find out" in resident.text
