@@ -480,11 +480,17 @@ _NOT_CHILDREN = re.compile(
 _CHILDREN = re.compile(
     r"\b(teenagers?|teens?|kids|children|child|youths?|young people|youngsters|minors"
     r"|school ?kids|some (are|of them|might be)|a few (are|of them)|one of them|one is"
-    r"|(hes|shes|theyre|they are|he is|she is|is|are|only|just|about|around|aged|maybe|like)"
-    r" (about |around |only |just |maybe |like )?(1[0-7]|[4-9])"
+    r"|(hes|shes|theyre|they are|he is|she is|is|are|aged|like)"
+    r" (about |around |only |just |maybe |like )?(1[0-7]|[4-9])(?! (of|men|women|people|adults"
+    r"|lads|guys|blokes))"
     r"|(1[0-7]|[4-9]) ?(years? old|yrs? old|yo))\b"
 )
 """Words that say someone responsible is a child: "teenagers", "some are", "hes about 16"."""
+_AGES = re.compile(
+    r"\b(?:is|are|aged|age|hes|shes|theyre|and)\s+(?:about |around |only |just |maybe |like )?"
+    r"(\d{1,2})\b(?! (?:of|men|women|people|adults|lads|guys|blokes|months?|weeks?|days?))"
+)
+"""Ages given ("one is 15 and one is 30"), not counts ("there are about 6 of them")."""
 _UNSURE_AGE = re.compile(
     r"^(dunno|idk|dno|not certain|cant tell|could be|possibly|might be|no idea|not a clue"
     r"|no clue|(i )?(dont|do not|cant|cannot) (know|say|tell)|not sure)\b"
@@ -495,15 +501,19 @@ def _under_18(question: Question, text: str, today: dt.date) -> str:
     """Yes, no or not sure; "no adults" is yes (all children), and "teenagers", "some are" or
     "hes about 16" are yes too."""
     words = parsing.simplify(text).replace("'", "")
-    if _NO_ADULTS.search(words):
+    # On the text as typed: "No, adults" is a no, "no adults" (all children) a yes.
+    if _NO_ADULTS.search(text.lower().replace("'", "")):
         return "yes"
     if _UNSURE_AGE.match(words):
         return "not_sure"
+    ages = [int(age) for age in _AGES.findall(words)]
+    if ages:  # "his kids are 20 and 22" is a no, "one is 15 and one is 30" a yes
+        return "yes" if min(ages) < 18 else "no"
+    if _NOT_CHILDREN.search(words):
+        return "no"  # "theyre not kids", "none of them are under 18"
     try:
         return parsing.parse_choice(text, question.choices)
     except parsing.Invalid:
-        if _NOT_CHILDREN.search(words):
-            return "no"  # "theyre not kids"
         if _CHILDREN.search(words):
             return "yes"
         raise

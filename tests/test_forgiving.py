@@ -672,6 +672,13 @@ def test_a_re_prompt_never_quotes_a_cut_off_part_of_what_was_typed(resident: Res
         ("theyre not kids", "no"),
         ("no", "no"),
         ("adults", "no"),
+        # Found in review: each of these invited the youth offending team.
+        ("No, adults", "no"),
+        ("one of them is 45", "no"),
+        ("his kids are 20 and 22", "no"),
+        ("none of them are under 18", "no"),
+        ("not under 18", "no"),
+        ("one is 15 and one is 30", "yes"),
     ],
 )
 def test_whether_anyone_responsible_is_under_18_in_the_residents_own_words(
@@ -774,3 +781,10 @@ def test_a_date_said_roughly_in_weeks_is_a_range_not_a_day(
     assert isinstance(rough, Approximate)
     assert (rough.earliest, rough.latest) == (earliest, latest)
     assert parse_date("3 weeks ago", saturday) == dt.date(2026, 11, 14), "said plainly: a day"
+
+
+@pytest.mark.parametrize("reply", ["there are about 6 of them", "around 5 men"])
+def test_a_count_of_people_is_not_an_age(default_policy: Policy, reply: str) -> None:
+    resident = Resident(default_policy, model=model_at_review())
+    resident.say("change under 18", reply)
+    assert resident.field == "perpetrator_under_18", "asked again, not taken as a child's age"
