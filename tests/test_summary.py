@@ -254,6 +254,12 @@ def test_words_that_may_describe_hate_on_a_request_not_marked_as_hate_are_flagge
         "they pulled at her hijab and laughed",
         "Told me to go back to my own country and kicked my bins over",
         "said she should go back where she came from",
+        "they make monkey noises at me",
+        "he said the n word",
+        "called my son a retard",
+        "drew a swastika on my door",
+        "told us to speak english",
+        "they pulled my wifes hijab",
     ],
 )
 def test_hate_hints_are_found_in_everyday_words(default_policy: Policy, words: str) -> None:
@@ -269,6 +275,11 @@ def test_hate_hints_are_found_in_everyday_words(default_policy: Policy, words: s
         "the kids went back to school and it got quieter",
         "loud music as im trying to sleep",
         "we go to pakistan every summer",
+        # Who the resident is, said about the impact, not about hostility (found in review)
+        "because im disabled the noise affects me more",
+        "because my son is autistic the noise distresses him",
+        "over my wheelchair ramp",
+        "they go back to poland every summer",
     ],
 )
 def test_ordinary_words_give_no_hate_hint(default_policy: Policy, words: str) -> None:
