@@ -84,7 +84,7 @@ _NO = {
     "no", "n", "nope", "nah", "no thanks", "no thank you", "i don't", "i do not", "i dont",
     "false", "disagree", "i disagree", "they don't", "they do not", "not", "none", "it wasn't",
     "it was not", "no it wasn't", "no more", "that's all", "thats all", "that is all", "done",
-    "finished", "no more incidents",
+    "finished", "no more incidents", "not really", "no not really", "not at all", "no way",
 }  # fmt: skip
 
 
@@ -545,11 +545,14 @@ def _days_later(words: str) -> tuple[int, int] | None:
     mean, as (fewest, most); None when the words are not one of those."""
     if _NEXT_DAY.match(words):
         return 1, 1
-    later = _LATER.match(words)
+    roughly = re.match(r"^(about|around|roughly|maybe|nearly|almost) (.+)$", words)
+    later = _LATER.match(roughly.group(2) if roughly else words)
     if later:
         count = _NUMBER_WORDS.get(later.group(1)) or int(later.group(1))
-        days = count * (7 if later.group(2).startswith("week") else 1)
-        return days, days
+        weeks = later.group(2).startswith("week")
+        days = count * (7 if weeks else 1)
+        spread = (3 if weeks else 1) if roughly else 0  # "about a week later": give or take
+        return max(days - spread, 0), days + spread
     few = _FEW_LATER.match(words)
     if few:  # a range after the incident, as "a few days ago" is a range before today
         span = 7 if few.group(2) == "weeks" else 1
@@ -598,7 +601,7 @@ def parse_later(
     "the next day", "2 days later", "a few days later", "the monday after", "a month later";
     None when the words are not one of those, or the incident's date is not known well enough
     to count from."""
-    words = _HEDGE.sub("", simplify(text).replace("'", ""))  # "i think the monday after"
+    words = _HEDGE.sub("", spelt_out(simplify(text).replace("'", "")))  # "i think the monday after"
     if isinstance(happened, Approximate):
         if happened.earliest is None or happened.latest is None:
             return None
@@ -632,7 +635,7 @@ def parse_date(
     """
     if allow_unknown and is_unknown(text):
         return None
-    words = _HEDGE.sub("", simplify(text))
+    words = _HEDGE.sub("", spelt_out(simplify(text)))
     if allow_unknown and is_unknown(words):  # "probably not sure"
         return None
     if not words:
@@ -687,6 +690,22 @@ _HEDGE = re.compile(
     r"\b ?)+(?=\w)"
 )
 """Words before a date that only say the resident is not certain ("i think 3 oct")."""
+
+
+_SHORT_FORMS = (
+    (re.compile(r"\bwk\b"), "week"), (re.compile(r"\bwks\b"), "weeks"),
+    (re.compile(r"\b(mth|mnth)\b"), "month"), (re.compile(r"\b(mths|mnths)\b"), "months"),
+    (re.compile(r"\byr\b"), "year"), (re.compile(r"\byrs\b"), "years"),
+    (re.compile(r"\b(bout|abt)\b"), "about"), (re.compile(r"\bdys\b"), "days"),
+)  # fmt: skip
+"""Text-message spellings of date words: "2 wks ago", "bout a week later"."""
+
+
+def spelt_out(words: str) -> str:
+    """Date words with their text-message short forms written out."""
+    for short, full in _SHORT_FORMS:
+        words = short.sub(full, words)
+    return words
 
 
 def hedged(words: str) -> str:

@@ -203,7 +203,8 @@ AGENCY_CHOICES = (
         ("council", "local authority", "la", "local council", "the local authority", "asb team",
          "councillor", "my councillor", "local councillor", "ward councillor", "cllr"),
     ),
-    Choice("police", "The police", ("police", "the police", "101", "999", "officer", "pcso")),
+    Choice("police", "The police", ("police", "the police", "101", "999", "officer", "pcso",
+                                    "cops", "the cops", "coppers", "old bill")),
     Choice(
         "housing_provider",
         "Housing provider or social landlord",
@@ -225,7 +226,8 @@ AGENCY_CHOICES = (
     ),
     # An MP is not the council, and not an agency that counts; nor is a counsellor.
     Choice("other", "Someone else", ("other", "someone else", "somebody else", "else", "mp",
-                                     "my mp", "member of parliament", "counsellor")),
+                                     "my mp", "member of parliament", "counsellor",
+                                     "neighbourhood watch", "neighborhood watch")),
 )  # fmt: skip
 UNDER_18_CHOICES = (
     Choice("yes", "Yes", ("yes", "y", "yeah", "they are", "under 18")),
@@ -532,6 +534,11 @@ _NO_REFERENCE = re.compile(
     r"( (to hand|with me|on me|now|at the moment|yet|ever|sorry))*$"
 )
 """No reference in other words ("not got one", "they never gave me one")."""
+_NO_REF_SHORT = re.compile(
+    r"^(no|none|not|nope|nah|n/a|na) ?(ref|refs|reference|reference number|crime number|number"
+    r"|one|given|issued|provided|received)( given| issued| yet| sorry)?$|^none given$"
+)
+"""Short ways to say there is none: "no ref", "none given"."""
 _SAME_AS = re.compile(
     r"^((its|it is|the|its the) )?(same|ditto|as before|as above)( (one|number|reference|ref))?"
     r"( (as|as the) (before|above|last time|last one|the last one|the other one|the others"
@@ -544,7 +551,8 @@ def _reference(question: Question, text: str, today: dt.date) -> str | None:
     """A reference or crime number: "yes" or "same as before" is not one, so ask for the number
     itself; a clear no, "not got one" or "not sure" is none given."""
     words = parsing.simplify(text).replace("'", "")
-    if parsing.is_clear_no(text) or parsing.is_unknown(text) or _NO_REFERENCE.match(words):
+    if parsing.is_clear_no(text) or parsing.is_unknown(text) or _NO_REFERENCE.match(words) \
+            or _NO_REF_SHORT.match(words):  # fmt: skip
         return None
     if words in question.skip_words or parsing.simplify(text) in question.skip_words:
         return None  # "n/a" is never a reference, on any channel

@@ -57,6 +57,9 @@ class Incident:
     """A date given roughly ("early October"): the first and last day it could be."""
     roughly: str = ""
     """That rough date in words, for the reasons."""
+    reported_between: tuple[dt.date, dt.date] | None = None
+    """A report date given roughly ("about a week later"): its first and last day."""
+    reported_roughly: str = ""
 
     @property
     def when_unknown(self) -> str:
@@ -168,16 +171,22 @@ def read_incidents(record: dict[str, Any]) -> list[Incident]:
         description = item.get("description")
         occurred = _date(item.get("occurred_on"), number, "occurred_on")
         between, roughly = (None, "") if occurred else _rough(item.get("occurred_approximately"))
+        reported = _date(item.get("reported_on"), number, "reported_on")
+        reported_between, reported_roughly = (
+            (None, "") if reported else _rough(item.get("reported_approximately"))
+        )
         incidents.append(
             Incident(
                 number=number,
                 occurred_on=occurred,
-                reported_on=_date(item.get("reported_on"), number, "reported_on"),
+                reported_on=reported,
                 reported_to=tuple(agencies),
                 hate_motivated=hate,
                 description=description if isinstance(description, str) else "",
                 occurred_between=between,
                 roughly=roughly,
+                reported_between=reported_between,
+                reported_roughly=reported_roughly,
             )
         )
     return incidents
@@ -249,6 +258,8 @@ def judge(
         names = join_labels(AGENCY_NAMES[a] for a in rules.agencies).replace(" and ", " or ")
         return Judgement(NO, f"Incident {n} was not reported to {names}.")
     to = join_labels(AGENCY_NAMES.get(a, a) for a in counted)
+    if incident.reported_on is None and incident.reported_between is not None:
+        return _judge_report_roughly(incident, rules, as_of, start, to)
     if incident.occurred_on is None and incident.occurred_between is not None:
         return _judge_roughly(incident, rules, as_of, start, to)
     window = rules.window
@@ -272,9 +283,7 @@ def _judge_roughly(
         return judge(exact, rules, as_of, start)
     ends = [judge(replace(exact, occurred_on=day), rules, as_of, start) for day in (first, last)]
     n, days = incident.number, f"{format_date(first)} to {format_date(last)}"
-    roughly = (
-        incident.roughly if incident.roughly.startswith("ongoing") else f"in {incident.roughly}"
-    )
+    roughly = _roughly(incident.roughly)
     if all(end.status == YES for end in ends):
         reported = f" on {format_date(incident.reported_on)}" if incident.reported_on else ""
         return Judgement(YES, f"Incident {n} counts: it happened {roughly} and was reported to "
@@ -288,6 +297,50 @@ def _judge_roughly(
                                 f"from {days} count and some do not. Staff need to check the "
                                 "date.")  # fmt: skip
     return judge(exact, rules, as_of, start)  # another fact is missing too (the report date)
+
+
+def _judge_report_roughly(
+    incident: Incident, rules: Rules, as_of: dt.date, start: dt.date | None, to: str
+) -> Judgement:
+    """A report date given roughly: it counts if every pair of days it and the incident could
+    be counts (the rules are ranges, so the corners decide); staff check otherwise."""
+    assert incident.reported_between is not None
+    unknown = replace(incident, reported_between=None)
+    if incident.occurred_on is not None:
+        o_first = o_last = incident.occurred_on
+    elif incident.occurred_between is not None:
+        o_first, o_last = incident.occurred_between
+    else:
+        return judge(unknown, rules, as_of, start)
+    r_first, r_last = incident.reported_between
+    r_first, r_last = max(r_first, o_first), min(r_last, as_of)  # reported after it happened
+    o_last = min(o_last, r_last)
+    if o_first > o_last or r_first > r_last:
+        return judge(unknown, rules, as_of, start)
+    exact = replace(unknown, occurred_between=None)
+    corners = [
+        judge(replace(exact, occurred_on=o, reported_on=r), rules, as_of, start)
+        for o in (o_first, o_last)
+        for r in (r_first, r_last)
+    ]
+    statuses = {corner.status for corner in corners}
+    n = incident.number
+    if statuses == {YES}:
+        happened = (f"on {format_date(o_first)}" if o_first == o_last
+                    else _roughly(incident.roughly))  # fmt: skip
+        return Judgement(YES, f"Incident {n} counts: it happened {happened} and was reported to "
+                              f"{to} {_roughly(incident.reported_roughly)}, and every day they "
+                              "could mean counts.")  # fmt: skip
+    if statuses == {YES, NO}:
+        return Judgement(MAYBE, f"Incident {n} might count: the resident gave the dates roughly. "
+                                "Some of the days they could mean count and some do not. Staff "
+                                "need to check the dates.")  # fmt: skip
+    return judge(unknown, rules, as_of, start)
+
+
+def _roughly(words: str) -> str:
+    """A rough date after "happened" or "reported": "in October 2026", "about 6 to 12 May"."""
+    return words if words.startswith(("ongoing", "about")) else f"in {words}"
 
 
 def _span(window: Window, as_of: dt.date) -> str:

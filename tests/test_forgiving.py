@@ -12,10 +12,12 @@ from dialogs.parsing import Approximate
 from dialogs.parsing import Invalid
 from dialogs.parsing import parse_choice
 from dialogs.parsing import parse_date
+from dialogs.parsing import parse_later
 from dialogs.parsing import parse_phone
 from dialogs.parsing import suggest_email
 from dialogs.policy import Policy
 from dialogs.questionnaire import AGENCY_CHOICES
+from dialogs.questionnaire import BY_FIELD
 from dialogs.questionnaire import HATE_CHOICES
 from dialogs.record import answers_to_record
 from dialogs.screening import screen
@@ -788,3 +790,25 @@ def test_a_count_of_people_is_not_an_age(default_policy: Policy, reply: str) -> 
     resident = Resident(default_policy, model=model_at_review())
     resident.say("change under 18", reply)
     assert resident.field == "perpetrator_under_18", "asked again, not taken as a child's age"
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "meant"),
+    [
+        ("report_reference", "no ref", None),
+        ("report_reference", "none given", None),
+        ("reported_to", "cops and council", ["council", "police"]),
+        ("reported_to", "I told her neighbourhood watch", ["other"]),
+        ("another_incident", "not really", False),
+    ],
+)
+def test_text_message_words_are_understood(field: str, said: str, meant: object) -> None:
+    assert BY_FIELD[field].parse(said, TODAY) == meant
+
+
+def test_text_message_short_forms_of_dates_are_read() -> None:
+    saturday = dt.date(2026, 12, 5)
+    assert parse_date("2 wks ago", saturday) == dt.date(2026, 11, 21)
+    later = parse_later("bout a week later", dt.date(2026, 10, 2), saturday)
+    assert isinstance(later, Approximate)
+    assert (later.earliest, later.latest) == (dt.date(2026, 10, 6), dt.date(2026, 10, 12))

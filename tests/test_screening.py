@@ -322,3 +322,29 @@ def test_an_unreadable_rough_date_is_a_date_not_known() -> None:
     broken = {**inc(None, "2026-10-03"), "occurred_approximately": {"earliest": "soon"}}
     result = screen(rec(OK, OK, broken), load_policy("default"), AS_OF)
     assert result["outcome"] == "needs_staff_check"
+
+
+def rough_report(occurred: str, earliest: str, latest: str) -> dict[str, Any]:
+    """An incident whose report date was given roughly ("about a week later")."""
+    return {**inc(occurred, None), "reported_approximately": {
+        "said": "about a week later", "precision": "about", "earliest": earliest,
+        "latest": latest}}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("incident", "outcome", "words"),
+    [
+        # 1 October, reported "about a week later": any of those days is within a month.
+        (rough_report("2026-10-01", "2026-10-05", "2026-10-11"), "meets_threshold",
+         "every day they could mean counts"),
+        # 1 October, reported "about 5 weeks later": some days are in time, some are not.
+        (rough_report("2026-10-01", "2026-10-29", "2026-11-04"), "needs_staff_check",
+         "Some of the days they could mean count"),
+    ],
+)  # fmt: skip
+def test_a_rough_report_date_counts_when_every_day_it_could_be_counts(
+    incident: dict[str, Any], outcome: str, words: str
+) -> None:
+    result = screen(rec(OK, OK, incident), load_policy("default"), AS_OF)
+    assert result["outcome"] == outcome
+    assert any(words in reason for reason in result["reasons"])
