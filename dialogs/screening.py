@@ -256,7 +256,11 @@ def judge(
     counted = [a for a in incident.reported_to if a in rules.agencies]
     if not counted:
         names = join_labels(AGENCY_NAMES[a] for a in rules.agencies).replace(" and ", " or ")
-        return Judgement(NO, f"Incident {n} was not reported to {names}.")
+        if not incident.reported_to:
+            return Judgement(NO, f"Incident {n} was not reported to {names}.")
+        only = join_labels(AGENCY_NAMES.get(a, a) for a in incident.reported_to)
+        return Judgement(NO, f"Incident {n} was reported only to {only}, which this policy does "
+                             f"not count. It counts once reported to {names}.")  # fmt: skip
     to = join_labels(AGENCY_NAMES.get(a, a) for a in counted)
     if incident.reported_on is None and incident.reported_between is not None:
         return _judge_report_roughly(incident, rules, as_of, start, to)

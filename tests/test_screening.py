@@ -140,7 +140,11 @@ def test_reasons_name_each_incident_for_staff(default_policy: Policy) -> None:
     reasons = result["reasons"]
     assert reasons[0].startswith("Incident 1 counts")
     assert "Incident 2" in reasons[1] and "more than 1 month later" in reasons[1]
-    assert "Incident 3 was not reported to" in reasons[2]
+    assert "Incident 3 was reported only to another organisation, which this policy does not" \
+        in reasons[2]  # fmt: skip
+    only_nhs = screen(rec(OK, OK, inc("2026-10-01", "2026-10-02", "health")), default_policy,
+                      AS_OF)["reasons"][2]  # fmt: skip
+    assert only_nhs.startswith("Incident 3 was reported only to the NHS, which this policy")
 
 
 @pytest.mark.parametrize(
