@@ -1102,10 +1102,10 @@ QUESTIONS: tuple[Question, ...] = (
         "impact",
         Kind.TEXT,
         "Impact on you",
-        "How is this affecting you or your household? Include any health needs or anything "
-        "that makes you more vulnerable.",
+        "How is this affecting {you} or {your} household? Include any health needs or anything "
+        "that makes {you} more vulnerable.",
         empty="Please tell us how this is affecting you. If you prefer not to say, type skip.",
-        short="How is this affecting you? Type skip if you prefer not to say.",
+        short="How is this affecting {you}? Type skip if you prefer not to say.",
         typed="Type skip if you prefer not to say.",
         optional=True,
         skip_words=_SKIP,

@@ -150,9 +150,10 @@ class ChatRenderer:
         text = question.short if short and question.short else question.ask
         if self.typed and question.typed and not (short and question.short):
             text = f"{text} {question.typed}"
-        you_are, your = ("they are", "their") if ask.representative else ("you are", "your")
+        you, you_are, your = (("them", "they are", "their") if ask.representative
+                              else ("you", "you are", "your"))  # fmt: skip
         return text.format(n=ask.incident or 1, victim=ask.victim, you_are=you_are, your=your,
-                           window=self._community_window())  # fmt: skip
+                           you=you, window=self._community_window())  # fmt: skip
 
     def _community_window(self) -> str:
         """The community route's own lookback, or the policy's, in words (6 months)."""

@@ -29,6 +29,7 @@ from dialogs.vocabulary import Outcome
 from tests.factories import TODAY
 from tests.factories import Resident
 from tests.factories import submitted_record
+from tests.helpers import REPRESENTATIVE_DETAILS
 from tests.helpers import conversation
 from tests.helpers import incident
 
@@ -338,3 +339,15 @@ def test_a_hedged_report_date_still_counts_from_the_incident(
     resident = Resident(default_policy)
     resident.say(*conversation([])[:14], "2/10/2026", "Loud music", "police", said)
     assert resident.model.incidents[0]["report_date"] == f"2026-10-0{day}"
+
+
+@pytest.mark.parametrize("channel", ["web", "sms"])
+def test_someone_asking_for_the_victim_is_asked_how_it_affects_them(
+    default_policy: Policy, channel: str
+) -> None:
+    resident = Resident(default_policy, channel)
+    resident.say(*conversation([incident("2 weeks ago", "12 days ago")],
+                               details=REPRESENTATIVE_DETAILS)[:-3])  # fmt: skip
+    assert resident.field == "impact"
+    assert "How is this affecting them" in resident.text
+    assert "affecting you" not in resident.text
