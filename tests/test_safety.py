@@ -134,3 +134,128 @@ def test_danger_now_typed_at_a_yes_or_no_question_gets_999_and_the_question(
     assert resident.model.remarks == [
         ["consent", "hes outside now smashing my car up what do i do"]
     ]
+
+
+# Found by comparing today's words with this morning's on 3,918 answers (a differential run):
+# ordinary answers the new words flagged, and real ones they still missed.
+@pytest.mark.parametrize(
+    "words",
+    [
+        "I take tablets for my depression because of them",
+        "i have to take tablets to sleep",
+        "i take pills for my blood pressure",
+        "i forgot to take my tablets because of the stress",
+        "i take my tablets every morning",
+        "They'll kill themselves on those motorbikes",
+        "someone will kill themselves on that road",
+        "theyre killing themselves laughing at me",
+        "hanging themselves out the windows",
+        "My son doesn't want to go on the bus anymore",
+        "she doesnt want to go on holiday",
+        "my son doesnt want to go on his bike",
+        "No point going on about it",
+        "theres no point in going on about it to the council",
+        "no point carrying on with the council",
+        "im going to end it with the landlord",
+        "im gonna end it with the council",
+        "he is thinking of ending it with his girlfriend",
+        "i just want to go to sleep and not wake up to that noise",
+        "whats the point of living here",
+        "My bins were kicked over again",
+        "my car was hit by their football",
+        "my door was kicked",
+        "my car was attacked",
+        "my son got hit by a ball",
+        "he was kicked out of his last flat",
+        "they got kicked out of the pub",
+        "they were hit with a fine",
+        "i was threatened with a fine",
+        "i was threatened with a letter",
+        "Been going on for 2 years now, they keep banging on my door at 3am",
+        "smashing my windows, its been going on for months now",
+        "its breaking my heart, been going on for a year now",
+        "the noise is breaking my sleep now",
+        "They have started parking outside my house now",
+        "they smoke outside my door now",
+        "theyre outside my house now playing football",
+        "I'm worried they'll do it again this weekend",
+        "scared they will come back and party again",
+        "worried he will come back and park there again",
+        "The landlord is going to cut us off",
+        "the council said they will cut us off if we dont pay",
+        "they keep kicking my kids ball over the fence",
+        "their bbq smoke is choking my kids",
+        "you're dead lucky",
+        "they pushed me over the edge",
+        "kids keep trying to get into the building",
+        "the fireworks were really not safe",
+        "they threw eggs at us on halloween",
+        "the kids threw snowballs at us",
+        "they threw a drink at me",
+        "they have rags in the windows instead of curtains",
+        "i threatened them with the dog warden",
+        "they keep trying to break into the sheds",
+        "someone tried to break into my car",
+        "she doesnt want to be here when they party",
+        "i want my life to end up somewhere quiet",
+        "i just want to go to sleep and not wake up at 3am to their music",
+    ],
+)
+def test_ordinary_answers_found_in_the_differential_run_are_not_flagged(words: str) -> None:
+    assert risks_in(words) == set()
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "ill kill u",
+        "gonna kill u",
+        "ima kill you",
+        "i'll kill ya",
+        "he threw a bottle at me",
+        "he grabbed my arm",
+        "he tried to run me over",
+        "he drove his car at me",
+        "he broke my nose",
+        "smash my face in",
+        "he said hed do me in",
+        "he said hed slit my throat",
+        "he came at me with a hammer",
+        "he set his dog on me",
+        "someone broke into my house",
+        "im hiding in the bathroom",
+        "he wont let me leave",
+        "he said he will rape me",
+        "i fear for my kids safety",
+        "i really dont feel safe",
+        "hes outside now smashing my car up what do i do",
+        "im scared hell actually do it this time",
+        "hes at my door now",
+    ],
+)
+def test_danger_found_missing_in_the_differential_run_is_found(words: str) -> None:
+    assert Risk.DANGER in risks_in(words)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "ive cut myself",
+        "i took too many tablets",
+        "i swallowed a bottle of pills",
+        "ive taken a load of paracetamol",
+        "i keep thinking about ending it",
+        "i feel like ending it",
+        "id rather be dead",
+        "i might as well be dead",
+        "i want to jump off a bridge",
+        "i wish i was never born",
+        "she talks about ending it",
+        "my son cuts himself",
+        "she is hurting herself",
+        "she tried to hurt herself",
+        "he hung himself",
+    ],
+)
+def test_self_harm_found_missing_in_the_differential_run_is_found(words: str) -> None:
+    assert Risk.SELF_HARM in risks_in(words)
