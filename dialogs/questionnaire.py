@@ -488,11 +488,20 @@ _CHILDREN = re.compile(
     r"|(1[0-7]|[4-9]) ?(years? old|yrs? old|yo))\b"
 )
 """Words that say someone responsible is a child: "teenagers", "some are", "hes about 16"."""
-_AGES = re.compile(
-    r"\b(?:is|are|aged|age|hes|shes|theyre|and)\s+(?:about |around |only |just |maybe |like )?"
-    r"(\d{1,2})\b(?! (?:of|men|women|people|adults|lads|guys|blokes|months?|weeks?|days?))"
+_AGE_OF = (
+    r"(?:hes|shes|theyre|he is|she is|they are|one is|one of them is|the other is|the others are"
+    r"|(?:kids|children|sons?|daughters?|boys|girls|lads) (?:are|is))"
 )
-"""Ages given ("one is 15 and one is 30"), not counts ("there are about 6 of them")."""
+_AGES = re.compile(
+    rf"\b{_AGE_OF} (?:about |around |only |just |maybe |like )?(\d{{1,2}})(?: and (\d{{1,2}}))?\b"
+    r"(?! (?:foot|feet|ft|inch|stone|of|men|women|people|adults|lads|guys|blokes|months?|weeks?"
+    r"|days?|doors?))|\baged? (\d{1,2})\b|\b(\d{1,2}) ?(?:years? old|yrs? old|yo|year olds?)\b"
+)
+"""Ages given ("one is 15 and one is 30"), never counts ("there are 2", "no he is 6 foot")."""
+_NOT_INVOLVED = re.compile(
+    r"\b(kids|children|teenagers|teens) (arent|are not|werent|were not) (involved|responsible"
+    r"|the problem|to blame)|\bits the (parents|adults|grown ups|dad|mum)\b"
+)
 _UNSURE_AGE = re.compile(
     r"^(dunno|idk|dno|not certain|cant tell|could be|possibly|might be|no idea|not a clue"
     r"|no clue|(i )?(dont|do not|cant|cannot) (know|say|tell)|not sure)\b"
@@ -508,7 +517,9 @@ def _under_18(question: Question, text: str, today: dt.date) -> str:
         return "yes"
     if _UNSURE_AGE.match(words):
         return "not_sure"
-    ages = [int(age) for age in _AGES.findall(words)]
+    if re.match(r"^(no|nope|nah|not)\b", words) or _NOT_INVOLVED.search(words):
+        return "no"  # "no there are 2", "no he is 6 foot", "kids arent involved"
+    ages = [int(age) for found in _AGES.findall(words) for age in found if age]
     if ages:  # "his kids are 20 and 22" is a no, "one is 15 and one is 30" a yes
         return "yes" if min(ages) < 18 else "no"
     if _NOT_CHILDREN.search(words):

@@ -681,6 +681,14 @@ def test_a_re_prompt_never_quotes_a_cut_off_part_of_what_was_typed(resident: Res
         ("none of them are under 18", "no"),
         ("not under 18", "no"),
         ("one is 15 and one is 30", "yes"),
+        # Found by comparing with this morning's answers: a no with numbers in it stays a no.
+        ("No there are 2", "no"),
+        ("no he is 6 foot", "no"),
+        ("No, the couple at 12 and 14", "no"),
+        ("no the dad and 2 sons, all adults", "no"),
+        ("they have kids but its the parents", "no"),
+        ("kids arent involved", "no"),
+        ("a 15 year old", "yes"),
     ],
 )
 def test_whether_anyone_responsible_is_under_18_in_the_residents_own_words(
@@ -785,7 +793,10 @@ def test_a_date_said_roughly_in_weeks_is_a_range_not_a_day(
     assert parse_date("3 weeks ago", saturday) == dt.date(2026, 11, 14), "said plainly: a day"
 
 
-@pytest.mark.parametrize("reply", ["there are about 6 of them", "around 5 men"])
+@pytest.mark.parametrize(
+    "reply",
+    ["there are about 6 of them", "around 5 men", "there are 3 or 4", "there are 2 brothers"],
+)
 def test_a_count_of_people_is_not_an_age(default_policy: Policy, reply: str) -> None:
     resident = Resident(default_policy, model=model_at_review())
     resident.say("change under 18", reply)
