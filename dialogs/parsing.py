@@ -601,7 +601,10 @@ def parse_later(
     "the next day", "2 days later", "a few days later", "the monday after", "a month later";
     None when the words are not one of those, or the incident's date is not known well enough
     to count from."""
-    words = _HEDGE.sub("", spelt_out(simplify(text).replace("'", "")))  # "i think the monday after"
+    spelt = spelt_out(simplify(text).replace("'", ""))
+    words = _HEDGE.sub("", spelt)  # "i think the monday after"
+    if words != spelt and _LATER.match(words):  # "maybe a week later": as rough as "about"
+        words = f"about {words}"
     if isinstance(happened, Approximate):
         if happened.earliest is None or happened.latest is None:
             return None
@@ -635,7 +638,10 @@ def parse_date(
     """
     if allow_unknown and is_unknown(text):
         return None
-    words = _HEDGE.sub("", spelt_out(simplify(text)))
+    spelt = spelt_out(simplify(text))
+    words = _HEDGE.sub("", spelt)
+    if words != spelt and _COUNT_AGO.match(words):  # "maybe 2 weeks ago": as rough as "about"
+        words = f"about {words}"
     if allow_unknown and is_unknown(words):  # "probably not sure"
         return None
     if not words:
@@ -735,10 +741,15 @@ def _weekend(words: str, today: dt.date) -> Approximate | None:
 
 
 _ROUGHLY_AGO = re.compile(
-    r"^(about|around|roughly|approx|approximately|bout|abt|maybe|nearly|almost|over|just over"
-    r"|just under|under) (\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
-    r"|twelve) (days?|weeks?|wks?|fortnights?) ago$"
+    r"^(about|around|roughly|approx|approximately|bout|abt|maybe|nearly|almost) (\d{1,2}|a|an"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) (days?|weeks?|wks?"
+    r"|fortnights?) ago$"
 )
+_COUNT_AGO = re.compile(
+    r"^(\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) (days?"
+    r"|weeks?|fortnights?) ago$"
+)
+"""A count back from today, which a hedge before it makes rough ("maybe 2 weeks ago")."""
 _LAST_WEEK = re.compile(r"^(sometime |some time |during |in )?(last|the last) (week|wk)$")
 
 
@@ -775,7 +786,17 @@ def _day_of_month(words: str, today: dt.date) -> dt.date | None:
     return None
 
 
+_A_WEEKDAY = re.compile(
+    r"^(on )?a (monday|tuesday|wednesday|thursday|friday|saturday|sunday)( morning| afternoon"
+    r"| evening| night)?$"
+)
+
+
 def _read_one(words: str, today: dt.date) -> dt.date | Approximate:
+    weekday = _A_WEEKDAY.match(words)
+    if weekday:  # "it was a saturday": there is one every week
+        day = weekday.group(2).capitalize()
+        raise Invalid(f"Which {day}? For example last {day}, or the date, like 28 November 2026.")
     numeric = _NUMERIC_DATE.fullmatch(words)
     if numeric:
         return _checked(_numeric_date(numeric, today), today)
@@ -784,6 +805,9 @@ def _read_one(words: str, today: dt.date) -> dt.date | Approximate:
         return weekend
     day = _day_of_month(_lead_off(words), today)
     if day is not None:
+        if re.match(r"^(around|about|roughly) ", words):  # "around the 20th"
+            spread = dt.timedelta(days=2)
+            return Approximate(words, "about", day - spread, min(day + spread, today))
         return _checked(day, today)
     result = _dateparser(today).get_date_data(words)
     relative = re.search(r"\b(ago|last)\b", words)

@@ -823,3 +823,33 @@ def test_text_message_short_forms_of_dates_are_read() -> None:
     later = parse_later("bout a week later", dt.date(2026, 10, 2), saturday)
     assert isinstance(later, Approximate)
     assert (later.earliest, later.latest) == (dt.date(2026, 10, 6), dt.date(2026, 10, 12))
+
+
+@pytest.mark.parametrize(
+    ("said", "earliest", "latest"),
+    [
+        ("maybe 2 weeks ago", dt.date(2026, 11, 18), dt.date(2026, 11, 24)),
+        ("i think 3 weeks ago", dt.date(2026, 11, 11), dt.date(2026, 11, 17)),
+        ("around the 20th", dt.date(2026, 11, 18), dt.date(2026, 11, 22)),
+    ],
+)
+def test_a_hedged_date_is_as_rough_as_about(said: str, earliest: dt.date, latest: dt.date) -> None:
+    # Found by comparing with this morning's answers: a hedge made these one certain day.
+    rough = parse_date(said, dt.date(2026, 12, 5))
+    assert isinstance(rough, Approximate)
+    assert (rough.earliest, rough.latest) == (earliest, latest)
+    later = parse_later("maybe a week later", dt.date(2026, 10, 2), dt.date(2026, 12, 5))
+    assert isinstance(later, Approximate)
+
+
+@pytest.mark.parametrize("said", ["it was a saturday", "a tuesday", "on a sunday morning"])
+def test_a_day_of_the_week_alone_asks_which_one(said: str) -> None:
+    # "it was a saturday" was read as 1 December 2026, a Tuesday.
+    with pytest.raises(Invalid, match=r"Which (Saturday|Tuesday|Sunday)\?"):
+        parse_date(said, dt.date(2026, 12, 5))
+
+
+@pytest.mark.parametrize("said", ["under 2 weeks ago", "over 2 weeks ago"])
+def test_under_or_over_a_count_is_asked_again(said: str) -> None:
+    with pytest.raises(Invalid):
+        parse_date(said, dt.date(2026, 12, 5))
