@@ -388,7 +388,7 @@ _WATCHED = {
 """Someone else who reads a way's messages makes it unsafe: "he opens my post"."""
 _SHARED = {
     "email": re.compile(
-        r"\b((knows|has|got|changed) (my |our )?(email )?password|share (an? |the same |one "
+        r"\b((knows|has|got) (my |our )?(email )?password|share (an? |the same |one "
         r"|our |my )?(email|e ?mail)|(shared|joint|same) (email|e ?mail))"
     ),
     "letter": re.compile(
@@ -413,11 +413,30 @@ def ways_said_unsafe(text: str | None) -> set[str]:
         return set()
     words = re.sub(r"\b(dont|do not) mind\b", "", parsing.simplify(text).replace("'", ""))
     unsafe = {way for way, negated in _NEGATED.items() if negated.search(words)}
-    unsafe |= {way for way, watched in _WATCHED.items() if watched.search(words)}
-    unsafe |= {way for way, shared in _SHARED.items() if shared.search(words)}
-    if _PHONE_WATCHED.search(words):
+    if _FINE.search(words):  # "my husband answers the phone, thats fine"
+        return unsafe
+    unsafe |= {way for way, watched in _WATCHED.items() if _said(watched, words)}
+    unsafe |= {way for way, shared in _SHARED.items() if _said(shared, words)}
+    if _said(_PHONE_WATCHED, words):
         unsafe |= {"sms", "voicemail", "phone_call"}
     return unsafe
+
+
+_FINE = re.compile(r"\b(thats|that is|its|it is|which is) (fine|ok|okay|alright|no problem)\b")
+_NO_LONGER = re.compile(r"^ ?(but )?(not now|not any ?more|no more|any ?more)\b")
+_NOT_SO = re.compile(
+    r"\b(doesnt|does not|dont|do not|didnt|did not|never|no longer|used to|wont|cant|cannot"
+    r"|not any ?more|not now)\b"
+)
+
+
+def _said(pattern: re.Pattern[str], words: str) -> bool:
+    """True when the words say it, not that it does not happen ("he doesnt read my texts")."""
+    for found in pattern.finditer(words):
+        before, after = words[max(0, found.start() - 12) : found.end()], words[found.end() :]
+        if not _NOT_SO.search(before) and not _NO_LONGER.match(after):
+            return True
+    return False
 
 
 def _contact_safety(question: Question, text: str, today: dt.date) -> list[str]:

@@ -54,10 +54,11 @@ _SELF_HARM = re.compile(
     r"|(id|i would|i d) be better off (not here|not around|gone|not alive)(?! from)"
     r"|(id|i would) rather be dead|might as well be dead"
     r"|(want|wanna|wanting|wish) (it all|my life) (to|would) end(?! up)"
-    r"|(no|nothing) (point|reason) (in )?(living|being alive)" + _NOT_A_PLACE +
-    r"|(life )?(is not|isnt|aint) worth living|whats the point (in|of) (living|being alive)"
-    + _NOT_A_PLACE +
-    r"|wish i (wasnt|was not|werent|were not|was never|had never been) (alive|here any ?more"
+    r"|(no|nothing) (point|reason) (in )?(living|being alive)"
+    + _NOT_A_PLACE
+    + r"|(life )?(is not|isnt|aint) worth living|whats the point (in|of) (living|being alive)"
+    + _NOT_A_PLACE
+    + r"|wish i (wasnt|was not|werent|were not|was never|had never been) (alive|here any ?more"
     r"|born)"
     r"|(taken|took|swallowed|take|taking) (all (of )?my|a load of|loads of|a lot of|too many"
     r"|lots of|a bottle of|a box of|a whole (packet|box|bottle) of|the whole (packet|box|bottle)"

@@ -191,6 +191,13 @@ def test_ways_alone_add_nothing_to_the_note(default_policy: Policy) -> None:
         ("my son checks my phone for me, texts are fine", set()),
         ("my husband takes all the calls, he is lovely", set()),
         ("he takes the phone off the hook", set()),
+        # Found by comparing with this morning's answers: saying it does not happen
+        ("he doesnt read my texts", set()),
+        ("he doesnt open my post", set()),
+        ("he used to check my phone but not now", set()),
+        ("my husband answers the phone, thats fine", set()),
+        ("i changed my password", set()),
+        ("he reads my texts and he never lets me alone", {"sms"}),
     ],
 )
 def test_who_else_reads_a_way_decides_if_it_is_safe(note: str, unsafe: set[str]) -> None:
