@@ -316,7 +316,7 @@ _RELATION_FIRST = re.compile(
     r"^(its |it's |this is |for )?(my|our) (mum|mom|mother|dad|father|son|daughter|sister|brother"
     r"|partner|husband|wife|friend|mate|neighbour|neighbor|nan|gran|grandma|grandad|grandmother"
     r"|grandfather|aunt|auntie|uncle|cousin|niece|nephew|client|tenant)\b[ ,:;-]*"
-    r"((is called|is|called|named)\b[ ,:;-]*)?",
+    r"((is called|called|named|whose name is|her name is|his name is)\b[ ,:;-]*)?",
     re.IGNORECASE,
 )
 
@@ -331,14 +331,21 @@ def _victim_name(question: Question, text: str, today: dt.date) -> str:
     alone stays as typed. "no", "?" or "dont know" is not a name."""
     name = parsing.parse_text(text, empty=question.empty)
     words = parsing.simplify(name).replace("'", "")
-    if sum(c.isalpha() for c in name) < 2 or words in _NOT_A_NAME or parsing.is_unknown(name):
-        raise parsing.Invalid(
+    relation = _RELATION_FIRST.match(name)
+    rest = name[relation.end() :].strip() if relation else ""
+    not_a_name = sum(c.isalpha() for c in name) < 2 or words in _NOT_A_NAME
+    if not_a_name or parsing.is_unknown(name) or _SAYS_SOMETHING.match(rest.lower()):
+        raise parsing.Invalid(  # "my mum is ill" says something about her, not her name
             "Please type the name of the person you are asking for, for example Sam Jones. "
             "A first name is fine if that is all you know."
         )
-    relation = _RELATION_FIRST.match(name)
-    rest = name[relation.end() :].strip() if relation else ""
     return rest or name
+
+
+_SAYS_SOMETHING = re.compile(
+    r"^(is|was|has|had|have|cant|can|cannot|does|doesnt|did|didnt|lives|who|and|she|he|they"
+    r"|isnt|wont|will|would)\b"
+)
 
 
 def _victim_consent(question: Question, text: str, today: dt.date) -> str:

@@ -202,6 +202,14 @@ def test_a_relationship_before_the_victims_name_is_not_part_of_it(
     assert f"How do you know {name}?" in resident.text
 
 
+@pytest.mark.parametrize("reply", ["my mum is ill", "my son, he is 12"])
+def test_something_said_about_the_victim_is_not_their_name(resident: Resident, reply: str) -> None:
+    # "my mum is ill" was kept as the name "is ill".
+    resident.say("yes", "2", reply)
+    assert resident.field == "victim_name"
+    assert "Please type the name of the person you are asking for" in resident.text
+
+
 def test_yes_def_teenagers_and_police_council_n_housing(default_policy: Policy) -> None:
     resident = Resident(default_policy, model=model_at_review())
     resident.say("change under 18")
