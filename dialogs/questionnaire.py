@@ -333,6 +333,8 @@ def _victim_name(question: Question, text: str, today: dt.date) -> str:
     words = parsing.simplify(name).replace("'", "")
     relation = _RELATION_FIRST.match(name)
     rest = name[relation.end() :].strip() if relation else ""
+    if rest[:3].lower() == "is " and rest[3:4].isupper():  # "our neighbour is Mrs Patel"
+        rest = rest[3:]
     not_a_name = sum(c.isalpha() for c in name) < 2 or words in _NOT_A_NAME
     if not_a_name or parsing.is_unknown(name) or _SAYS_SOMETHING.match(rest.lower()):
         raise parsing.Invalid(  # "my mum is ill" says something about her, not her name
@@ -516,12 +518,14 @@ _CHILDREN = re.compile(
 """Words that say someone responsible is a child: "teenagers", "some are", "hes about 16"."""
 _AGE_OF = (
     r"(?:hes|shes|theyre|he is|she is|they are|one is|one of them is|the other is|the others are"
+    r"|(?:the )?(?:eldest|oldest|youngest) is"
     r"|(?:kids|children|sons?|daughters?|boys|girls|lads) (?:are|is))"
 )
 _AGES = re.compile(
     rf"\b{_AGE_OF} (?:about |around |only |just |maybe |like )?(\d{{1,2}})(?: and (\d{{1,2}}))?\b"
     r"(?! (?:foot|feet|ft|inch|stone|of|men|women|people|adults|lads|guys|blokes|months?|weeks?"
     r"|days?|doors?))|\baged? (\d{1,2})\b|\b(\d{1,2}) ?(?:years? old|yrs? old|yo|year olds?)\b"
+    r"|^(\d{1,2})(?:,? and |, )(\d{1,2})$"
 )
 """Ages given ("one is 15 and one is 30"), never counts ("there are 2", "no he is 6 foot")."""
 _NOT_INVOLVED = re.compile(

@@ -190,6 +190,7 @@ def test_the_relationship_to_the_victim_in_the_residents_own_words(
         ("Brenda Smith", "Brenda Smith"),
         ("my mum", "my mum"),  # no name follows: kept as typed
         ("Myra Smith", "Myra Smith"),
+        ("our neighbour is Mrs Patel", "Mrs Patel"),
     ],
 )
 def test_a_relationship_before_the_victims_name_is_not_part_of_it(
@@ -697,6 +698,8 @@ def test_a_re_prompt_never_quotes_a_cut_off_part_of_what_was_typed(resident: Res
         ("they have kids but its the parents", "no"),
         ("kids arent involved", "no"),
         ("a 15 year old", "yes"),
+        ("15 and 16", "yes"),
+        ("the eldest is 19", "no"),
     ],
 )
 def test_whether_anyone_responsible_is_under_18_in_the_residents_own_words(
