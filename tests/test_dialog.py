@@ -278,8 +278,11 @@ def test_help_is_available_anywhere_and_keeps_the_question(resident: Resident) -
 
 @pytest.mark.parametrize(
     "reply",
-    ["what does that mean", "What does this mean?", "i dont understand", "I don't understand"],
-)
+    ["what does that mean", "What does this mean?", "i dont understand", "I don't understand",
+     # a question asked back
+     "is this anonymous?", "why do you need to share it", "will he find out it was me", "?",
+     "Who sees it?"],
+)  # fmt: skip
 @pytest.mark.parametrize("channel", ["web", "sms"])
 def test_what_does_that_mean_gets_the_questions_explanation_then_the_question(
     default_policy: Policy, channel: str, reply: str
@@ -313,25 +316,6 @@ def test_every_yes_or_no_question_explains_itself(
     assert resident.last and resident.last.messages[0] == BY_FIELD[field].help.format(
         max=MAX_INCIDENTS
     )
-
-
-@pytest.mark.parametrize(
-    "reply",
-    ["is this anonymous?", "why do you need to share it", "will he find out it was me", "?",
-     "Who sees it?"],
-)  # fmt: skip
-@pytest.mark.parametrize("channel", ["web", "sms"])
-def test_a_question_asked_back_at_a_yes_or_no_gets_the_explanation_then_the_question(
-    default_policy: Policy, channel: str, reply: str
-) -> None:
-    """It got only "Please answer yes or no"."""
-    resident = Resident(default_policy, channel)
-    resident.say(reply)
-    assert resident.field == "consent"
-    assert resident.last and not resident.last.problem
-    explanation, question = resident.last.messages
-    assert explanation == BY_FIELD["consent"].help
-    assert "We share your answers" in question or "We will share" in question
 
 
 def test_the_consent_explanation_says_what_happens_about_the_person_causing_it() -> None:
